@@ -1,0 +1,57 @@
+# pg_dedupe: PGXS build of the extension, plus the project's own targets.
+#   make / make install / make installcheck   the PostgreSQL extension (PGXS)
+#   make test    everything: deps, build, C++ unit tests, pg_regress, pgTAP, in a throwaway cluster
+#   make demo    the README's example session on real rows, in a throwaway cluster
+#   make fuzz    libFuzzer targets (FUZZ_SECONDS each, default 60)
+#   make bench   benchmarks that print figures; never fail on speed
+
+EXTVERSION   = 0.1.0
+MODULE_big   = pg_dedupe
+CORE_SRCS   := $(sort $(wildcard src/core/*.cpp src/core/*/*.cpp))
+PG_SRCS     := $(sort $(wildcard src/pg/*.cpp))
+OBJS         = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
+
+# The install script is assembled from one fragment per feature (control/sql/NN_*.sql).
+MODULEDIR    = extension
+SQL_PARTS   := $(sort $(wildcard control/sql/*.sql))
+DATA_built   = control/pg_dedupe--$(EXTVERSION).sql
+DATA         = control/pg_dedupe.control $(wildcard control/pg_dedupe--*--*.sql) $(wildcard control/data/*)
+
+REGRESS      = $(sort $(notdir $(basename $(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=pg_dedupe
+
+PG_CPPFLAGS  = -I$(CURDIR)/src
+PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -fexceptions
+SHLIB_LINK   = -lphonenumber -licui18n -licuuc -licudata -lcrypto -lstdc++
+
+# LLVM bitcode for JIT inlining buys nothing for these functions (see DESIGN.md).
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+control/pg_dedupe--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $(SQL_PARTS) > $@
+
+.PHONY: deps test demo fuzz bench unit format
+deps:
+	scripts/install-deps
+
+test: deps
+	scripts/test
+
+demo: deps
+	scripts/demo
+
+unit: deps
+	scripts/unit-tests
+
+fuzz: deps
+	scripts/fuzz $(FUZZ_SECONDS)
+
+bench: deps
+	scripts/bench
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -1,0 +1,19 @@
+// Module entry: the magic block, GUC registration and library versions.
+#include "pg/datum_io.hpp"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+#include "core/normalize/fold.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+
+void _PG_init(void) {
+  // Every dedupe.* GUC is defined by the feature that owns it before this line.
+  MarkGUCPrefixReserved("dedupe");
+}
+}
+
+DEDUPE_FUNCTION(dedupe_icu_version) { return dedupe::pg::text_datum(dedupe::icu_version()); }

@@ -1,0 +1,39 @@
+-- Boundary guard behaviour: SQLSTATEs, unwinding, and a session that survives.
+BEGIN;
+SELECT plan(10);
+
+SELECT throws_ok($$ SELECT dedupe._guard_selftest('dedupe_error') $$, '22023',
+                 'selftest: dedupe::Error', 'dedupe::Error keeps its SQLSTATE and message');
+SELECT throws_ok($$ SELECT dedupe._guard_selftest('std_exception') $$, 'XX000',
+                 'selftest: std::runtime_error', 'std::exception becomes XX000 with its what()');
+SELECT throws_ok($$ SELECT dedupe._guard_selftest('bad_alloc') $$, '53200',
+                 NULL, 'std::bad_alloc becomes out_of_memory');
+SELECT throws_ok($$ SELECT dedupe._guard_selftest('unknown') $$, 'XX000',
+                 NULL, 'a non-std exception is still caught');
+SELECT throws_ok($$ SELECT dedupe._guard_selftest('pg_error') $$, '22012',
+                 'division by zero', 'a PostgreSQL error crosses C++ and keeps its SQLSTATE');
+
+-- Inside one transaction, savepoints around each failure (what throws_ok does) leave
+-- the transaction usable.
+SELECT is(dedupe._guard_selftest('ok'), 0::bigint, 'the same transaction keeps working');
+SELECT cmp_ok(dedupe._guard_selftest('destructors'), '>=', 5::bigint,
+              'C++ destructors ran for every failure');
+SELECT is(dedupe.fold('José Núñez'), 'jose nunez', 'fold works after the failures');
+
+-- Many failures in a row leak nothing that breaks later calls.
+CREATE FUNCTION pg_temp.fail_many(n int) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE caught int := 0;
+BEGIN
+  FOR i IN 1..n LOOP
+    BEGIN
+      PERFORM dedupe._guard_selftest(CASE i % 3 WHEN 0 THEN 'pg_error' WHEN 1 THEN 'dedupe_error' ELSE 'std_exception' END);
+    EXCEPTION WHEN OTHERS THEN caught := caught + 1;
+    END;
+  END LOOP;
+  RETURN caught;
+END $$;
+SELECT is(pg_temp.fail_many(3000), 3000, '3000 guarded failures are all caught');
+SELECT is(dedupe.fold('OK'), 'ok', 'and the backend still answers');
+
+SELECT * FROM finish();
+ROLLBACK;
