@@ -21,7 +21,8 @@ Datum text_datum(std::string_view s) {
 
 Datum text_array_datum(const std::vector<std::string>& items) {
   // Build the element datums first (each through text_datum), then the array.
-  Datum* elems = pg_call([&] { return static_cast<Datum*>(palloc(sizeof(Datum) * (items.size() + 1))); });
+  Datum* elems =
+      pg_call([&] { return static_cast<Datum*>(palloc(sizeof(Datum) * (items.size() + 1))); });
   for (size_t i = 0; i < items.size(); ++i) elems[i] = text_datum(items[i]);
   return pg_call([&] {
     return PointerGetDatum(

@@ -117,12 +117,12 @@ inline void check_for_interrupts() {
 
 // Declares an SQL-callable function whose body is C++ run through call_cpp().
 //   DEDUPE_FUNCTION(normalize_email) { ... return some_datum; }
-#define DEDUPE_FUNCTION(name)                                                 \
-  static Datum name##_body(FunctionCallInfo fcinfo);                          \
-  extern "C" {                                                                \
-  PG_FUNCTION_INFO_V1(name);                                                  \
-  Datum name(PG_FUNCTION_ARGS) {                                              \
+#define DEDUPE_FUNCTION(name)                                                \
+  static Datum name##_body(FunctionCallInfo fcinfo);                         \
+  extern "C" {                                                               \
+  PG_FUNCTION_INFO_V1(name);                                                 \
+  Datum name(PG_FUNCTION_ARGS) {                                             \
     return dedupe::pg::call_cpp([fcinfo]() { return name##_body(fcinfo); }); \
-  }                                                                           \
-  }                                                                           \
+  }                                                                          \
+  }                                                                          \
   static Datum name##_body(FunctionCallInfo fcinfo)

@@ -36,9 +36,11 @@ DEDUPE_FUNCTION(dedupe_guard_selftest) {
   if (kind == "pg_error") {
     // A PostgreSQL error (division by zero, 22012) raised inside pg_call() travels through
     // C++ as PgError and reaches the client with its original SQLSTATE.
-    dedupe::pg::pg_call([] { return DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(0)); });
+    dedupe::pg::pg_call(
+        [] { return DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(0)); });
   }
   if (kind == "ok") return Int64GetDatum(0);
-  throw dedupe::Error(dedupe::sqlstate::kInvalidParameterValue, "unknown selftest kind: " + kind,
-                      {}, "use dedupe_error, std_exception, bad_alloc, unknown, pg_error, ok or destructors");
+  throw dedupe::Error(
+      dedupe::sqlstate::kInvalidParameterValue, "unknown selftest kind: " + kind, {},
+      "use dedupe_error, std_exception, bad_alloc, unknown, pg_error, ok or destructors");
 }
