@@ -1,0 +1,27 @@
+// Email normalization: the canonical form two addresses of one mailbox share, so matching
+// can compare them with '='. Provider rules (Gmail dots, +tags, Yahoo -tags) live here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dedupe {
+
+// Trimmed, lower-cased, IDN domain in punycode, provider aliases folded
+// (' John.Doe+news@GoogleMail.com ' -> 'johndoe@gmail.com').
+// Throws Error(22P02) naming the problem when the input is not an address.
+std::string normalize_email(std::string_view raw);
+
+// Never throws.
+bool is_valid_email(std::string_view raw) noexcept;
+
+// The normalized domain part (punycode); throws Error(22P02) like normalize_email.
+std::string email_domain(std::string_view raw);
+
+// Consumer mailbox providers (gmail.com, yahoo.com, ...); throws like normalize_email.
+bool is_freemail(std::string_view raw);
+
+// Shared team mailboxes (info@, sales@, noreply@, ...); throws like normalize_email.
+bool is_role_email(std::string_view raw);
+
+}  // namespace dedupe

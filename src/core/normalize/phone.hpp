@@ -1,0 +1,34 @@
+// Phone normalization through libphonenumber: E.164 for matching, plus the facts
+// (type, region, extension) a dedupe rule may want. The region is an ISO 3166-1 alpha-2
+// code used when the number has no international prefix.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dedupe {
+
+// '(415) 555-0132' -> '+14155550132'. Throws Error(22P02) for unparseable or impossible
+// numbers and Error(22023) for an unknown region code.
+std::string normalize_phone(std::string_view raw, std::string_view region = "US");
+
+// Never throws (an unknown region makes the number invalid).
+bool is_valid_phone(std::string_view raw, std::string_view region = "US") noexcept;
+
+// 'mobile', 'fixed_line', 'fixed_line_or_mobile', 'toll_free', 'voip', ... ; throws like
+// normalize_phone.
+std::string phone_type(std::string_view raw, std::string_view region = "US");
+
+// The region the number belongs to ('GB' for '+44 20 7946 0958'); throws like normalize_phone.
+std::string phone_region(std::string_view raw, std::string_view region = "US");
+
+// The extension ('' when none); throws like normalize_phone.
+std::string phone_extension(std::string_view raw, std::string_view region = "US");
+
+// True when libphonenumber knows the region code (case-insensitive 'gb' / 'GB').
+bool is_known_region(std::string_view region) noexcept;
+
+// libphonenumber's version string, for dedupe.library_versions().
+std::string libphonenumber_version();
+
+}  // namespace dedupe
