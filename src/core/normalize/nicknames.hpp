@@ -15,7 +15,7 @@ class NicknameTable {
   // Parses CSV text with header 'name1,relationship,name2' (LF or CRLF). Throws
   // dedupe::Error (22P02) on a malformed line.
   static NicknameTable from_csv(std::string_view csv);
-  // Reads and parses a file; throws dedupe::Error (58P01-like XX000) if it cannot be read.
+  // Reads and parses a file; throws dedupe::Error (XX000) if it cannot be read.
   static NicknameTable from_file(const std::string& path);
 
   // The canonical given name for an already normalized name (see nicknames.cpp for the
@@ -29,8 +29,10 @@ class NicknameTable {
   size_t nickname_count() const { return expansions_.size(); }
 
  private:
+  void choose_canonical();
+
   std::unordered_map<std::string, std::vector<std::string>> expansions_;  // nickname -> names
-  std::unordered_map<std::string, size_t> canonical_;  // canonical name -> nickname count
+  std::unordered_map<std::string, size_t> canonical_;    // canonical name -> nickname count
   std::unordered_map<std::string, std::string> chosen_;  // nickname -> canonical() answer
 };
 

@@ -19,7 +19,6 @@ inline constexpr size_t kDefaultMetaphoneLength = 4;
 
 // The whole string is coded as one word: characters that are not letters after folding
 // (spaces, hyphens, digits) are skipped, as fuzzystrmatch does. max_length 0 = unlimited.
-PhoneticCodes double_metaphone(std::string_view utf8,
-                               size_t max_length = kDefaultMetaphoneLength);
+PhoneticCodes double_metaphone(std::string_view utf8, size_t max_length = kDefaultMetaphoneLength);
 
 }  // namespace dedupe
