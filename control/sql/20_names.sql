@@ -22,7 +22,7 @@ CREATE FUNCTION dedupe.canonical_first_name(text) RETURNS text
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dedupe.canonical_first_name(text) IS
   'The canonical given name of a (normalized) nickname: Bob, Rob, Bobby -> robert. A nickname of '
-  'several names maps to the one with the most nicknames (ties: alphabetical); a name that is '
+  'several names maps to the one with the most nicknames (ties: longer, then alphabetical); a name that is '
   'itself canonical only maps to a longer name. Unknown names return normalize_name(input). '
   'Data: github.com/carltonnorthern/nicknames (Apache-2.0).';
 

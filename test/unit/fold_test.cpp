@@ -19,13 +19,11 @@ TEST(Fold, CollapsesWhitespace) {
 }
 
 TEST(Fold, CompatibilityFormsAgree) {
-  EXPECT_EQ(fold("ＡＢＣ"), "abc");      // full-width letters (NFKC)
-  EXPECT_EQ(fold("e\xCC\x81"), "e");    // e + combining acute
+  EXPECT_EQ(fold("ＡＢＣ"), "abc");   // full-width letters (NFKC)
+  EXPECT_EQ(fold("e\xCC\x81"), "e");  // e + combining acute
 }
 
-TEST(Fold, InvalidUtf8DoesNotThrow) {
-  EXPECT_NO_THROW(fold(std::string("\xff\xfe abc", 6)));
-}
+TEST(Fold, InvalidUtf8DoesNotThrow) { EXPECT_NO_THROW(fold(std::string("\xff\xfe abc", 6))); }
 
 TEST(Fold, LargeInput) {
   std::string big(10 * 1024, 'A');

@@ -31,8 +31,8 @@ icu::Transliterator& latin_ascii() {
 }  // namespace
 
 std::string fold(std::string_view utf8) {
-  icu::UnicodeString text =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   latin_ascii().transliterate(text);
   text.foldCase();
 

@@ -65,7 +65,7 @@ NicknameTable NicknameTable::from_file(const std::string& path) {
 //     but 'michael' stays although 'miguel' lists it, and 'william' although 'wilma' does);
 //  2. no candidate: the name stays itself;
 //  3. otherwise the candidate with the most nicknames in the table wins (a proxy for how
-//     common it is), ties going to the alphabetically first.
+//     common it is); ties go to the longer (fuller) name, then the alphabetically first.
 // Each answer is computed once here, so canonical() is one hash lookup.
 void NicknameTable::choose_canonical() {
   for (auto& [nick, names] : expansions_) {
@@ -76,7 +76,8 @@ void NicknameTable::choose_canonical() {
     for (const std::string& name : names) {
       if (is_canonical && name.size() <= nick.size()) continue;
       const size_t count = canonical_.at(name);
-      if (!best || count > best_count) best = &name, best_count = count;
+      if (!best || count > best_count || (count == best_count && name.size() > best->size()))
+        best = &name, best_count = count;
     }
     if (best) chosen_.emplace(nick, *best);
   }

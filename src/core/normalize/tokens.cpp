@@ -73,11 +73,10 @@ std::vector<Token> tokenize(std::string_view folded, bool amp_is_and) {
       } else {
         end_token();
       }
-    } else if (c >= 0 && (u_isalpha(c) || u_isdigit(c) ||
-                          u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY_MASK) & U_GC_M_MASK)) {
+    } else if (c >= 0 && (u_isalpha(c) || u_isdigit(c))) {
       word.append(folded.substr(start, i - start));  // a letter ICU left non-ASCII
-    } else if (c == 0x2019 || c == 0x02BC || c == 0x02BB) {
-      // apostrophe-like letters that survive folding: join like '
+    } else if (c == 0x2019 || c == 0x02BC || c == 0x02BB || (U_GET_GC_MASK(c) & U_GC_M_MASK)) {
+      // apostrophe-like letters and combining marks fold() left: join like '
     } else {
       end_token();  // other symbols, U+FFFD from invalid bytes
     }
