@@ -20,7 +20,9 @@ DATA         = control/pg_dedupe.control $(wildcard control/pg_dedupe--*--*.sql)
 REGRESS      = $(sort $(notdir $(basename $(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=pg_dedupe
 
-PG_CPPFLAGS  = -I$(CURDIR)/src
+# libphonenumber has no version API; record the version of the package we build against.
+PHONENUMBER_VERSION := $(shell dpkg-query -W -f='$${Version}' libphonenumber-dev 2>/dev/null | sed 's/[+~].*//')
+PG_CPPFLAGS  = -I$(CURDIR)/src -DDEDUPE_LIBPHONENUMBER_VERSION='"$(or $(PHONENUMBER_VERSION),unknown)"'
 # -Wno-register: PostgreSQL 15's spinlock headers (pulled in by SPI and triggers) use the
 # 'register' keyword that C++17 removed.
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \

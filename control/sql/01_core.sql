@@ -6,10 +6,16 @@ CREATE FUNCTION dedupe._icu_version() RETURNS text
 COMMENT ON FUNCTION dedupe._icu_version() IS
   'internal: version of the ICU library pg_dedupe is linked with';
 
+CREATE FUNCTION dedupe._libphonenumber_version() RETURNS text
+  AS 'MODULE_PATHNAME', 'dedupe_libphonenumber_version'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe._libphonenumber_version() IS
+  'internal: the libphonenumber version pg_dedupe was built against (it has no runtime version API)';
+
 CREATE FUNCTION dedupe.library_versions(OUT library text, OUT version text) RETURNS SETOF record
   LANGUAGE sql STABLE PARALLEL SAFE
   SET search_path = pg_catalog, pg_temp
-  AS $$ VALUES ('icu', dedupe._icu_version()) $$;
+  AS $$ VALUES ('icu', dedupe._icu_version()), ('libphonenumber', dedupe._libphonenumber_version()) $$;
 COMMENT ON FUNCTION dedupe.library_versions() IS
   'Versions of the libraries whose data the normalizers depend on (ICU, libphonenumber). '
   'Indexes on normalized or folded values need REINDEX after these libraries are upgraded.';

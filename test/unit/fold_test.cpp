@@ -32,3 +32,15 @@ TEST(Fold, LargeInput) {
 
 }  // namespace
 }  // namespace dedupe
+
+TEST(Fold, LongInputIsFoldedInPiecesWithTheSameResult) {
+  std::string words;
+  for (int i = 0; i < 3000; ++i) words += "Žofie Дмитрий ";
+  const std::string folded = dedupe::fold(words);
+  EXPECT_EQ(folded.substr(0, 21), "zofie dmitrij zofie d");
+  EXPECT_EQ(folded.size(), 3000u * 14 - 1);
+  std::string no_spaces;
+  for (int i = 0; i < 5000; ++i) no_spaces += "ж";
+  EXPECT_EQ(dedupe::fold(no_spaces), std::string(5000, 'z'))
+      << "ж -> ž -> z, cut between code points";
+}

@@ -1,0 +1,152 @@
+#include "core/normalize/phone.hpp"
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <set>
+
+#include "core/error.hpp"
+#include "core/normalize/ascii.hpp"
+#include "core/no_postgres.hpp"
+
+#ifndef DEDUPE_LIBPHONENUMBER_VERSION
+#define DEDUPE_LIBPHONENUMBER_VERSION "unknown"
+#endif
+
+namespace dedupe {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// libphonenumber's own bound on input it will look at; longer strings are not numbers.
+constexpr size_t kMaxPhoneInput = 250;
+
+// The singleton loads metadata for every region once per process.
+const PhoneNumberUtil& util() { return *PhoneNumberUtil::GetInstance(); }
+
+std::string upper_region(std::string_view region) {
+  std::string r(ascii::trim(region));
+  for (char& c : r) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  return r;
+}
+
+const char* parse_problem(PhoneNumberUtil::ErrorType error) {
+  switch (error) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return "no valid country code (add '+' and the country code, or pass a region)";
+    case PhoneNumberUtil::NOT_A_NUMBER:
+      return "not a phone number";
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+      return "too short after the international prefix";
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return "too short";
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return "too long";
+    default:
+      return "cannot be parsed";
+  }
+}
+
+const char* possibility_problem(PhoneNumberUtil::ValidationResult result) {
+  switch (result) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
+      return "invalid country code";
+    case PhoneNumberUtil::TOO_SHORT:
+      return "too short for its country";
+    case PhoneNumberUtil::TOO_LONG:
+      return "too long for its country";
+    case PhoneNumberUtil::INVALID_LENGTH:
+      return "impossible length for its country";
+    default:
+      return "not a possible number";
+  }
+}
+
+// Parses raw in region; throws 22023 for an unknown region and 22P02 for input that is not
+// a possible number.
+PhoneNumber parse(std::string_view raw, std::string_view region) {
+  const std::string r = upper_region(region);
+  if (!is_known_region(r))
+    throw Error(sqlstate::kInvalidParameterValue,
+                "unknown phone region \"" + ascii::clip(region) + "\"", {},
+                "Use an ISO 3166-1 alpha-2 code such as US, GB or DE.");
+  const std::string_view s = ascii::trim(raw);
+  auto bad = [&](const char* why) {
+    return Error(sqlstate::kInvalidTextRepresentation,
+                 "invalid phone number \"" + ascii::clip(raw) + "\": " + why);
+  };
+  if (s.empty()) throw bad("empty");
+  if (s.size() > kMaxPhoneInput) throw bad("longer than 250 bytes");
+  PhoneNumber number;
+  const auto error = util().Parse(std::string(s), r, &number);
+  if (error != PhoneNumberUtil::NO_PARSING_ERROR) throw bad(parse_problem(error));
+  const auto possible = util().IsPossibleNumberWithReason(number);
+  if (possible != PhoneNumberUtil::IS_POSSIBLE) throw bad(possibility_problem(possible));
+  return number;
+}
+
+const char* type_name(PhoneNumberUtil::PhoneNumberType type) {
+  switch (type) {
+    case PhoneNumberUtil::FIXED_LINE: return "fixed_line";
+    case PhoneNumberUtil::MOBILE: return "mobile";
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE: return "fixed_line_or_mobile";
+    case PhoneNumberUtil::TOLL_FREE: return "toll_free";
+    case PhoneNumberUtil::PREMIUM_RATE: return "premium_rate";
+    case PhoneNumberUtil::SHARED_COST: return "shared_cost";
+    case PhoneNumberUtil::VOIP: return "voip";
+    case PhoneNumberUtil::PERSONAL_NUMBER: return "personal_number";
+    case PhoneNumberUtil::PAGER: return "pager";
+    case PhoneNumberUtil::UAN: return "uan";
+    case PhoneNumberUtil::VOICEMAIL: return "voicemail";
+    default: return "unknown";
+  }
+}
+
+}  // namespace
+
+std::string normalize_phone(std::string_view raw, std::string_view region) {
+  const PhoneNumber number = parse(raw, region);
+  std::string e164;
+  util().Format(number, PhoneNumberUtil::E164, &e164);
+  return e164;
+}
+
+bool is_valid_phone(std::string_view raw, std::string_view region) noexcept {
+  try {
+    return util().IsValidNumber(parse(raw, region));
+  } catch (...) {
+    return false;
+  }
+}
+
+std::string phone_type(std::string_view raw, std::string_view region) {
+  return type_name(util().GetNumberType(parse(raw, region)));
+}
+
+std::string phone_region(std::string_view raw, std::string_view region) {
+  std::string code;
+  util().GetRegionCodeForNumber(parse(raw, region), &code);
+  return code;
+}
+
+std::string phone_extension(std::string_view raw, std::string_view region) {
+  return parse(raw, region).extension();
+}
+
+bool is_known_region(std::string_view region) noexcept {
+  try {
+    static const std::set<std::string> regions = [] {
+      std::set<std::string> r;
+      util().GetSupportedRegions(&r);
+      return r;
+    }();
+    return regions.count(upper_region(region)) > 0;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::string libphonenumber_version() { return DEDUPE_LIBPHONENUMBER_VERSION; }
+
+}  // namespace dedupe
