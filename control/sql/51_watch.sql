@@ -28,26 +28,31 @@ CREATE FUNCTION dedupe._is_known_region(region text) RETURNS boolean
 COMMENT ON FUNCTION dedupe._is_known_region(text) IS
   'internal: true when libphonenumber knows the ISO 3166-1 alpha-2 region code';
 
--- Checks that a mapped column exists and has a type the role can use.
-CREATE FUNCTION dedupe._check_mapped_column(tbl regclass, role text, col name, allowed regtype[])
+-- Checks that a mapped column exists and has a type the role can use. kind: 'any',
+-- 'string' (type category S: text, varchar, char, name, citext, ...) or 'match_key'.
+CREATE FUNCTION dedupe._check_mapped_column(tbl regclass, role text, col name, kind text)
 RETURNS void LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  coltype regtype;
+  coltype oid;
 BEGIN
   IF col IS NULL THEN RETURN; END IF;
-  SELECT a.atttypid::regtype INTO coltype FROM pg_catalog.pg_attribute a
+  SELECT a.atttypid INTO coltype FROM pg_catalog.pg_attribute a
    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
   IF coltype IS NULL THEN
     RAISE EXCEPTION 'column "%" mapped as % does not exist in table %', col, role, tbl
       USING ERRCODE = '42703';
   END IF;
-  IF allowed IS NOT NULL AND NOT coltype = ANY (allowed) THEN
-    RAISE EXCEPTION 'column "%" mapped as % has type %, expected one of %', col, role, coltype, allowed
+  IF kind = 'string' AND (SELECT t.typcategory FROM pg_catalog.pg_type t WHERE t.oid = coltype) <> 'S' THEN
+    RAISE EXCEPTION 'column "%" mapped as % has type %, expected a string type', col, role, coltype::regtype
+      USING ERRCODE = '42804';
+  END IF;
+  IF kind = 'match_key' AND coltype <> 'dedupe.match_key'::regtype THEN
+    RAISE EXCEPTION 'column "%" mapped as % has type %, expected dedupe.match_key', col, role, coltype::regtype
       USING ERRCODE = '42804';
   END IF;
 END $$;
-COMMENT ON FUNCTION dedupe._check_mapped_column(regclass, text, name, regtype[]) IS
+COMMENT ON FUNCTION dedupe._check_mapped_column(regclass, text, name, text) IS
   'internal: validates one column mapping of dedupe.watch()';
 
 CREATE FUNCTION dedupe.watch(
@@ -58,9 +63,8 @@ CREATE FUNCTION dedupe.watch(
   region text DEFAULT 'US', idempotency_key name DEFAULT NULL, on_invalid text DEFAULT 'reject',
   key_column name DEFAULT NULL)
 RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
-  texty regtype[] := ARRAY['text', 'character varying', 'character', 'citext', 'name']::regtype[];
   result dedupe.sources;
   args text;
 BEGIN
@@ -82,18 +86,18 @@ BEGIN
   IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = tbl) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = '42809';
   END IF;
-  PERFORM dedupe._check_mapped_column(tbl, 'id_column', id_column, NULL);
-  PERFORM dedupe._check_mapped_column(tbl, 'external_id', external_id, NULL);
-  PERFORM dedupe._check_mapped_column(tbl, 'email', email, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'phone', phone, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'first_name', first_name, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'last_name', last_name, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'full_name', full_name, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'company', company, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'domain', domain, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'country', country, texty);
-  PERFORM dedupe._check_mapped_column(tbl, 'idempotency_key', idempotency_key, NULL);
-  PERFORM dedupe._check_mapped_column(tbl, 'key_column', key_column, ARRAY['dedupe.match_key']::regtype[]);
+  PERFORM dedupe._check_mapped_column(tbl, 'id_column', id_column, 'any');
+  PERFORM dedupe._check_mapped_column(tbl, 'external_id', external_id, 'any');
+  PERFORM dedupe._check_mapped_column(tbl, 'email', email, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'phone', phone, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'first_name', first_name, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'last_name', last_name, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'full_name', full_name, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'company', company, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'domain', domain, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'country', country, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'idempotency_key', idempotency_key, 'any');
+  PERFORM dedupe._check_mapped_column(tbl, 'key_column', key_column, 'match_key');
 
   INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,
       last_name, full_name, company, domain, country, region, idempotency_key, on_invalid, key_column)
@@ -141,7 +145,7 @@ COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, n
   'a source updates its mapping.';
 
 CREATE FUNCTION dedupe.unwatch(tbl regclass) RETURNS void LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp AS $$
+SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
   src text;
 BEGIN

@@ -47,7 +47,7 @@ BEGIN
   IF older_than IS NULL OR older_than < interval '0' THEN
     RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = '22023';
   END IF;
-  DELETE FROM dedupe.idempotency_keys WHERE processed_at < pg_catalog.now() - older_than;
+  DELETE FROM dedupe.idempotency_keys WHERE processed_at < pg_catalog.clock_timestamp() - older_than;
   GET DIAGNOSTICS n = ROW_COUNT;
   PERFORM dedupe._audit(NULL, NULL, 'idempotency_keys_purged',
                         pg_catalog.jsonb_build_object('older_than', older_than, 'rows', n), NULL);

@@ -40,9 +40,10 @@ DEDUPE_FUNCTION(dedupe_audit_log_guard) {
     return PointerGetDatum(trigdata->tg_trigtuple);
   const char* what = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)   ? "UPDATE"
                      : TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE"
-                                                                    : "TRUNCATE";
-  throw dedupe::Error("42501", std::string("dedupe.audit_log is append-only: ") + what + " is refused",
-                      {}, "Old rows are removed only by dedupe.purge_audit_log(older_than).");
+                                                                   : "TRUNCATE";
+  throw dedupe::Error("42501",
+                      std::string("dedupe.audit_log is append-only: ") + what + " is refused", {},
+                      "Old rows are removed only by dedupe.purge_audit_log(older_than).");
 }
 
 DEDUPE_FUNCTION(dedupe_purge_audit_log) {
@@ -88,9 +89,8 @@ DEDUPE_FUNCTION(dedupe_audit) {
     throw dedupe::Error(dedupe::sqlstate::kNotNullViolation, "an audit row needs a decision");
   std::optional<std::string> inputs;
   if (!PG_ARGISNULL(3)) {
-    char* json = dedupe::pg::pg_call([&] {
-      return DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(3)));
-    });
+    char* json = dedupe::pg::pg_call(
+        [&] { return DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(3))); });
     inputs = std::string(json);
   }
   const auto source = optional_text_arg(fcinfo, 0), pk = optional_text_arg(fcinfo, 1),

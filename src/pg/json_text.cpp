@@ -27,7 +27,8 @@ std::string escaped(const std::string& s) {
 std::string json_object(const JsonFields& fields) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(fields.size());
-  for (const auto& [key, value] : fields) encoded.emplace_back(key, value ? escaped(*value) : "null");
+  for (const auto& [key, value] : fields)
+    encoded.emplace_back(key, value ? escaped(*value) : "null");
   return json_object_raw(encoded);
 }
 

@@ -52,17 +52,17 @@ KeyDatum build_match_key(const std::optional<std::string>& external_id,
     InitFunctionCallInfoData(*fcinfo, &fn, 4, InvalidOid, nullptr, nullptr);
     for (int i = 0; i < 3; ++i) {
       fcinfo->args[i].isnull = !args[i]->has_value();
-      fcinfo->args[i].value =
-          fcinfo->args[i].isnull
-              ? Datum(0)
-              : PointerGetDatum(cstring_to_text_with_len((*args[i])->data(),
-                                                         static_cast<int>((*args[i])->size())));
+      fcinfo->args[i].value = fcinfo->args[i].isnull
+                                  ? Datum(0)
+                                  : PointerGetDatum(cstring_to_text_with_len(
+                                        (*args[i])->data(), static_cast<int>((*args[i])->size())));
     }
     // Phones are already E.164 here, so the default region never applies.
     fcinfo->args[3].value = CStringGetTextDatum("US");
     fcinfo->args[3].isnull = false;
     KeyDatum key;
-    if (fn.fn_strict && (fcinfo->args[0].isnull || fcinfo->args[1].isnull || fcinfo->args[2].isnull)) {
+    if (fn.fn_strict &&
+        (fcinfo->args[0].isnull || fcinfo->args[1].isnull || fcinfo->args[2].isnull)) {
       elog(ERROR, "dedupe.match_key() must accept NULL components");
     }
     key.value = FunctionCallInvoke(fcinfo);

@@ -51,8 +51,8 @@ DEDUPE_FUNCTION(dedupe_match_key_gin_extract_query) {
   int32* nkeys = reinterpret_cast<int32*>(PG_GETARG_POINTER(1));
   const StrategyNumber strategy = PG_GETARG_UINT16(2);
   if (strategy != kOverlap && strategy != kContains && strategy != kEqual)
-    throw dedupe::Error(dedupe::sqlstate::kInternalError, "match_key GIN: unknown strategy " +
-                                                              std::to_string(strategy));
+    throw dedupe::Error(dedupe::sqlstate::kInternalError,
+                        "match_key GIN: unknown strategy " + std::to_string(strategy));
   // Every valid key has a component, so each strategy needs at least one match: the
   // default search mode is right.
   return PointerGetDatum(component_keys(dedupe::pg::match_key_arg(fcinfo, 0), nkeys));

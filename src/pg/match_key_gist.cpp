@@ -199,7 +199,8 @@ DEDUPE_FUNCTION(dedupe_match_key_gist_picksplit) {
   }
   const Datum left_datum = signature_datum(left), right_datum = signature_datum(right);
   dedupe::pg::pg_call([&] {
-    split->spl_left = static_cast<OffsetNumber*>(palloc(sizeof(OffsetNumber) * (to_left.size() + 1)));
+    split->spl_left =
+        static_cast<OffsetNumber*>(palloc(sizeof(OffsetNumber) * (to_left.size() + 1)));
     split->spl_right =
         static_cast<OffsetNumber*>(palloc(sizeof(OffsetNumber) * (to_right.size() + 1)));
   });

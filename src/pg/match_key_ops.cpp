@@ -8,7 +8,8 @@ extern "C" {
 namespace {
 
 int compare_args(FunctionCallInfo fcinfo) {
-  return dedupe::compare(dedupe::pg::match_key_arg(fcinfo, 0), dedupe::pg::match_key_arg(fcinfo, 1));
+  return dedupe::compare(dedupe::pg::match_key_arg(fcinfo, 0),
+                         dedupe::pg::match_key_arg(fcinfo, 1));
 }
 
 }  // namespace
@@ -24,7 +25,8 @@ DEDUPE_FUNCTION(dedupe_match_key_ge) { return BoolGetDatum(compare_args(fcinfo) 
 // Equal keys have identical binary forms, so hashing the bytes agrees with '='.
 DEDUPE_FUNCTION(dedupe_match_key_hash) {
   const std::string_view bytes = dedupe::pg::match_key_bytes(fcinfo, 0);
-  return hash_any(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  return hash_any(reinterpret_cast<const unsigned char*>(bytes.data()),
+                  static_cast<int>(bytes.size()));
 }
 
 DEDUPE_FUNCTION(dedupe_match_key_hash_extended) {
@@ -34,16 +36,16 @@ DEDUPE_FUNCTION(dedupe_match_key_hash_extended) {
 }
 
 DEDUPE_FUNCTION(dedupe_match_key_overlaps) {
-  return BoolGetDatum(dedupe::overlaps(dedupe::pg::match_key_arg(fcinfo, 0),
-                                       dedupe::pg::match_key_arg(fcinfo, 1)));
+  return BoolGetDatum(
+      dedupe::overlaps(dedupe::pg::match_key_arg(fcinfo, 0), dedupe::pg::match_key_arg(fcinfo, 1)));
 }
 
 DEDUPE_FUNCTION(dedupe_match_key_contains) {
-  return BoolGetDatum(dedupe::contains(dedupe::pg::match_key_arg(fcinfo, 0),
-                                       dedupe::pg::match_key_arg(fcinfo, 1)));
+  return BoolGetDatum(
+      dedupe::contains(dedupe::pg::match_key_arg(fcinfo, 0), dedupe::pg::match_key_arg(fcinfo, 1)));
 }
 
 DEDUPE_FUNCTION(dedupe_match_key_contained) {
-  return BoolGetDatum(dedupe::contains(dedupe::pg::match_key_arg(fcinfo, 1),
-                                       dedupe::pg::match_key_arg(fcinfo, 0)));
+  return BoolGetDatum(
+      dedupe::contains(dedupe::pg::match_key_arg(fcinfo, 1), dedupe::pg::match_key_arg(fcinfo, 0)));
 }

@@ -24,7 +24,8 @@ void CachedStatement::prepare(Oid param_type) {
   std::vector<Oid> types(nargs_, param_type);
   plan_ = pg_call([&] {
     SPIPlanPtr p = SPI_prepare(sql_, nargs_, types.data());
-    if (!p) elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql_, SPI_result_code_string(SPI_result));
+    if (!p)
+      elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql_, SPI_result_code_string(SPI_result));
     SPI_keepplan(p);
     return p;
   });

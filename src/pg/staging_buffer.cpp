@@ -30,12 +30,15 @@ bool callbacks_registered = false;
 // are audited.
 CachedStatement write_staged(
     "WITH input AS ("
-    "  SELECT * FROM pg_catalog.unnest($1::pg_catalog.text[], $2::pg_catalog.text[], "
-    "    $3::pg_catalog.text[], $4::pg_catalog.text[], $5::pg_catalog.text[], "
-    "    $6::pg_catalog.text[], $7::pg_catalog.text[], $8::pg_catalog.text[], "
-    "    $9::pg_catalog.text[], $10::pg_catalog.text[], $11::pg_catalog.text[], "
-    "    $12::pg_catalog.text[], $13::pg_catalog.text[], $14::pg_catalog.text[], "
-    "    $15::pg_catalog.text[], $16::pg_catalog.text[], $17::pg_catalog.text[]) "
+    "  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+    "    pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+    "    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]), "
+    "    pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.text[]), "
+    "    pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.text[]), "
+    "    pg_catalog.unnest($10::pg_catalog.text[]), pg_catalog.unnest($11::pg_catalog.text[]), "
+    "    pg_catalog.unnest($12::pg_catalog.text[]), pg_catalog.unnest($13::pg_catalog.text[]), "
+    "    pg_catalog.unnest($14::pg_catalog.text[]), pg_catalog.unnest($15::pg_catalog.text[]), "
+    "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[])) "
     "  WITH ORDINALITY AS t(source, source_pk, valid, invalid_reason, external_id, email, phone, "
     "    first_name, last_name, full_name, company, domain, country, actor, decision, inputs, "
     "    reason, ord)), "
@@ -131,10 +134,22 @@ void flush_staged_rows() {
     const StagedRow& s = p.row;
     const NormalizedRecord& r = s.record;
     const std::optional<std::string> values[17] = {
-        s.source, s.source_pk, std::string(r.valid ? "true" : "false"),
-        r.valid ? std::nullopt : std::optional<std::string>(r.reason), r.external_id, r.email,
-        r.phone, r.first_name, r.last_name, r.full_name, r.company, r.domain, r.country, s.actor,
-        s.decision, s.audit_inputs,
+        s.source,
+        s.source_pk,
+        std::string(r.valid ? "true" : "false"),
+        r.valid ? std::nullopt : std::optional<std::string>(r.reason),
+        r.external_id,
+        r.email,
+        r.phone,
+        r.first_name,
+        r.last_name,
+        r.full_name,
+        r.company,
+        r.domain,
+        r.country,
+        s.actor,
+        s.decision,
+        s.audit_inputs,
         r.valid ? std::nullopt : std::optional<std::string>(r.reason)};
     for (int i = 0; i < 17; ++i) columns[i].push_back(values[i]);
   }

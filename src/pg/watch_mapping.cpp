@@ -11,8 +11,8 @@ namespace dedupe::pg {
 WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
   if (trigger->tgnargs < 3)
     throw dedupe::Error(dedupe::sqlstate::kInternalError,
-                        "dedupe.watch_trigger() needs the arguments dedupe.watch() gives it",
-                        {}, "Install it with dedupe.watch(), not CREATE TRIGGER.");
+                        "dedupe.watch_trigger() needs the arguments dedupe.watch() gives it", {},
+                        "Install it with dedupe.watch(), not CREATE TRIGGER.");
   WatchMapping m;
   m.source = trigger->tgargs[0];
   std::string mode = trigger->tgargs[1];
@@ -20,13 +20,18 @@ WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
                  : mode == "flag"     ? OnInvalid::kFlag
                                       : OnInvalid::kReject;
   m.region = trigger->tgargs[2];
-  std::pair<const char*, std::string*> roles[] = {
-      {"id_column", &m.id_column},   {"external_id", &m.external_id},
-      {"email", &m.email},           {"phone", &m.phone},
-      {"first_name", &m.first_name}, {"last_name", &m.last_name},
-      {"full_name", &m.full_name},   {"company", &m.company},
-      {"domain", &m.domain},         {"country", &m.country},
-      {"idempotency_key", &m.idempotency_key}, {"key_column", &m.key_column}};
+  std::pair<const char*, std::string*> roles[] = {{"id_column", &m.id_column},
+                                                  {"external_id", &m.external_id},
+                                                  {"email", &m.email},
+                                                  {"phone", &m.phone},
+                                                  {"first_name", &m.first_name},
+                                                  {"last_name", &m.last_name},
+                                                  {"full_name", &m.full_name},
+                                                  {"company", &m.company},
+                                                  {"domain", &m.domain},
+                                                  {"country", &m.country},
+                                                  {"idempotency_key", &m.idempotency_key},
+                                                  {"key_column", &m.key_column}};
   for (int i = 3; i < trigger->tgnargs; ++i) {
     const char* arg = trigger->tgargs[i];
     const char* eq = std::strchr(arg, '=');

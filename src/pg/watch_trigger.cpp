@@ -49,17 +49,16 @@ void audit(const OwnerRights& rights, const std::string& source, const Text& pk,
 
 // What the audit row keeps: the raw values the row carried and what they normalized to.
 std::string audit_inputs(const RawRecord& raw, const NormalizedRecord& rec) {
-  JsonFields raw_fields = {{"external_id", raw.external_id}, {"email", raw.email},
-                           {"phone", raw.phone},             {"first_name", raw.first_name},
-                           {"last_name", raw.last_name},     {"full_name", raw.full_name},
-                           {"company", raw.company},         {"domain", raw.domain},
-                           {"country", raw.country}};
-  JsonFields normalized = {{"external_id", rec.external_id}, {"email", rec.email},
-                           {"phone", rec.phone},             {"first_name", rec.first_name},
-                           {"last_name", rec.last_name},     {"full_name", rec.full_name},
-                           {"company", rec.company},         {"domain", rec.domain},
-                           {"country", rec.country}};
-  return json_object_raw({{"raw", json_object(raw_fields)}, {"normalized", json_object(normalized)}});
+  JsonFields raw_fields = {
+      {"external_id", raw.external_id}, {"email", raw.email},         {"phone", raw.phone},
+      {"first_name", raw.first_name},   {"last_name", raw.last_name}, {"full_name", raw.full_name},
+      {"company", raw.company},         {"domain", raw.domain},       {"country", raw.country}};
+  JsonFields normalized = {
+      {"external_id", rec.external_id}, {"email", rec.email},         {"phone", rec.phone},
+      {"first_name", rec.first_name},   {"last_name", rec.last_name}, {"full_name", rec.full_name},
+      {"company", rec.company},         {"domain", rec.domain},       {"country", rec.country}};
+  return json_object_raw(
+      {{"raw", json_object(raw_fields)}, {"normalized", json_object(normalized)}});
 }
 
 std::string row_as_json(HeapTuple tuple, TupleDesc desc) {
@@ -82,7 +81,8 @@ Datum watch_row(TriggerData* trigdata) {
   const TriggerEvent event = trigdata->tg_event;
   if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
       TRIGGER_FIRED_BY_DELETE(event))
-    throw dedupe::Error("39P01", "dedupe.watch_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
+    throw dedupe::Error("39P01",
+                        "dedupe.watch_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
   const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
   HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
   TupleDesc desc = trigdata->tg_relation->rd_att;
@@ -157,7 +157,8 @@ Datum watch_row(TriggerData* trigdata) {
   const KeyDatum key = build_match_key(rec.external_id, rec.phone, rec.email);
   return pg_call([&] {
     int cols[1] = {SPI_fnumber(desc, m.key_column.c_str())};
-    if (cols[0] <= 0) elog(ERROR, "watched key column \"%s\" no longer exists", m.key_column.c_str());
+    if (cols[0] <= 0)
+      elog(ERROR, "watched key column \"%s\" no longer exists", m.key_column.c_str());
     Datum values[1] = {key.value};
     bool nulls[1] = {key.isnull};
     return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, cols, values, nulls));
@@ -167,7 +168,8 @@ Datum watch_row(TriggerData* trigdata) {
 Datum watch_delete(TriggerData* trigdata) {
   if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ||
       !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
-    throw dedupe::Error("39P01", "dedupe.watch_delete_trigger() must fire AFTER DELETE FOR EACH ROW");
+    throw dedupe::Error("39P01",
+                        "dedupe.watch_delete_trigger() must fire AFTER DELETE FOR EACH ROW");
   const Trigger* trigger = trigdata->tg_trigger;
   if (trigger->tgnargs < 1)
     throw dedupe::Error(dedupe::sqlstate::kInternalError,
@@ -177,7 +179,8 @@ Datum watch_delete(TriggerData* trigdata) {
   std::string id_column;
   for (int i = 0; i < trigdata->tg_relation->trigdesc->numtriggers; ++i) {
     const Trigger* t = &trigdata->tg_relation->trigdesc->triggers[i];
-    if (std::string(t->tgname) == "dedupe_watch") id_column = WatchMapping::from_trigger(t).id_column;
+    if (std::string(t->tgname) == "dedupe_watch")
+      id_column = WatchMapping::from_trigger(t).id_column;
   }
   if (id_column.empty()) return PointerGetDatum(nullptr);
   const Text pk = column_text(trigdata->tg_trigtuple, trigdata->tg_relation->rd_att, id_column);
@@ -201,7 +204,8 @@ DEDUPE_FUNCTION(dedupe_watch_trigger) {
 DEDUPE_FUNCTION(dedupe_watch_flush_trigger) {
   TriggerData* trigdata = dedupe::pg::trigger_data(fcinfo, "dedupe.watch_flush_trigger");
   if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
-    throw dedupe::Error("39P01", "dedupe.watch_flush_trigger() must fire AFTER ... FOR EACH STATEMENT");
+    throw dedupe::Error("39P01",
+                        "dedupe.watch_flush_trigger() must fire AFTER ... FOR EACH STATEMENT");
   dedupe::pg::flush_staged_rows();
   return PointerGetDatum(nullptr);
 }

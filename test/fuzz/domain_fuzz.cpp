@@ -1,4 +1,5 @@
-// libFuzzer target: normalize_domain() throws dedupe::Error or returns a host that normalizes to itself.
+// libFuzzer target: normalize_domain() throws dedupe::Error or returns a host that normalizes to
+// itself.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,4 +1,5 @@
-// libFuzzer target: normalize_email() throws dedupe::Error or returns an address that normalizes to itself.
+// libFuzzer target: normalize_email() throws dedupe::Error or returns an address that normalizes to
+// itself.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,4 +1,5 @@
-// libFuzzer target: normalize_phone() throws dedupe::Error or returns E.164 that normalizes to itself.
+// libFuzzer target: normalize_phone() throws dedupe::Error or returns E.164 that normalizes to
+// itself.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,6 +1,7 @@
 -- The write path: watch(), validation modes, idempotency keys, audit log, privileges.
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
+SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE public.crm_leads (
   id bigint PRIMARY KEY, hubspot_id text, email text, phone text, first_name text,
@@ -9,7 +10,7 @@ CREATE TABLE public.crm_leads (
 
 -- Registration and mapping validation
 SELECT throws_ok($$ SELECT dedupe.watch('public.crm_leads', 'hubspot', id_column => 'id', email => 'mail') $$,
-  '42703', 'column "mail" mapped as email does not exist in table crm_leads', 'unknown column named');
+  '42703', 'column "mail" mapped as email does not exist in table public.crm_leads', 'unknown column named');
 SELECT throws_ok($$ SELECT dedupe.watch('public.crm_leads', 'hubspot', id_column => 'id', email => 'identity') $$,
   '42804', NULL, 'a column of the wrong type is refused');
 SELECT throws_ok($$ SELECT dedupe.watch('public.crm_leads', 'hubspot', id_column => 'id', first_name => 'first_name') $$,

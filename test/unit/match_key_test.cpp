@@ -50,7 +50,10 @@ TEST(MatchKey, BinaryRoundTrips) {
   EXPECT_EQ(encode(key(std::nullopt, std::nullopt, "a@b.co")).size(), 1u + 1u + 6u);
   EXPECT_THROW(decode(""), Error);
   EXPECT_THROW(decode(std::string("\x08", 1)), Error);
-  EXPECT_THROW(decode(std::string("\x01\x05" "ab", 4)), Error);
+  EXPECT_THROW(decode(std::string("\x01\x05"
+                                  "ab",
+                                  4)),
+               Error);
 }
 
 TEST(MatchKey, RejectsBadText) {
@@ -62,7 +65,8 @@ TEST(MatchKey, RejectsBadText) {
 }
 
 TEST(MatchKey, OrderAndEquality) {
-  const MatchKey a = key("a:1", std::nullopt, std::nullopt), b = key("a:2", std::nullopt, std::nullopt),
+  const MatchKey a = key("a:1", std::nullopt, std::nullopt),
+                 b = key("a:2", std::nullopt, std::nullopt),
                  only_phone = key(std::nullopt, "+14155550132", std::nullopt);
   EXPECT_LT(compare(a, b), 0);
   EXPECT_GT(compare(b, a), 0);
@@ -75,7 +79,8 @@ TEST(MatchKey, OverlapAndContainment) {
   const MatchKey full = key("hubspot:1", "+14155550132", "jane@x.com");
   EXPECT_TRUE(overlaps(full, key(std::nullopt, "+14155550132", std::nullopt)));
   EXPECT_FALSE(overlaps(full, key("salesforce:1", "+14155550133", "john@x.com")));
-  EXPECT_FALSE(overlaps(key("a:1", std::nullopt, std::nullopt), key(std::nullopt, std::nullopt, "a@1.co")));
+  EXPECT_FALSE(
+      overlaps(key("a:1", std::nullopt, std::nullopt), key(std::nullopt, std::nullopt, "a@1.co")));
   EXPECT_TRUE(contains(full, key("hubspot:1", std::nullopt, "jane@x.com")));
   EXPECT_FALSE(contains(full, key("hubspot:1", std::nullopt, "john@x.com")));
   EXPECT_FALSE(contains(key("hubspot:1", std::nullopt, std::nullopt), full));

@@ -14,9 +14,12 @@ constexpr size_t kMaxComponent = 1024;  // a longer identity component is a bug 
 
 const char* component_name(Component c) {
   switch (c) {
-    case Component::kExternalId: return "external_id";
-    case Component::kPhone: return "phone";
-    default: return "email";
+    case Component::kExternalId:
+      return "external_id";
+    case Component::kPhone:
+      return "phone";
+    default:
+      return "email";
   }
 }
 
@@ -117,9 +120,12 @@ size_t get_length(std::string_view bytes, size_t& pos) {
 
 const std::optional<std::string>& component(const MatchKey& key, Component c) {
   switch (c) {
-    case Component::kExternalId: return key.external_id;
-    case Component::kPhone: return key.phone;
-    default: return key.email;
+    case Component::kExternalId:
+      return key.external_id;
+    case Component::kPhone:
+      return key.phone;
+    default:
+      return key.email;
   }
 }
 
@@ -154,8 +160,7 @@ std::string format(const MatchKey& key) {
 
 MatchKey parse(std::string_view text) {
   size_t pos = 0;
-  if (text.empty() || text[0] != '(')
-    malformed("expected \"(external_id,phone,email)\"");
+  if (text.empty() || text[0] != '(') malformed("expected \"(external_id,phone,email)\"");
   ++pos;
   MatchKey key;
   key.external_id = read_field(text, pos);

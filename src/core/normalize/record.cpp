@@ -70,8 +70,8 @@ NormalizedRecord normalize_record(const RawRecord& raw) {
   if (auto full = present(raw.full_name)) {
     out.full_name = non_empty(normalize_name(*full));
   } else if (out.first_name || out.last_name) {
-    out.full_name = non_empty(normalize_name(out.first_name.value_or("") + " " +
-                                             out.last_name.value_or("")));
+    out.full_name =
+        non_empty(normalize_name(out.first_name.value_or("") + " " + out.last_name.value_or("")));
   }
   if (auto company = present(raw.company)) out.company = non_empty(normalize_company(*company));
   if (auto domain = present(raw.domain)) {
