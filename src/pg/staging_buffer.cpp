@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/key/match_key.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
@@ -38,10 +39,11 @@ CachedStatement write_staged(
     "    pg_catalog.unnest($10::pg_catalog.text[]), pg_catalog.unnest($11::pg_catalog.text[]), "
     "    pg_catalog.unnest($12::pg_catalog.text[]), pg_catalog.unnest($13::pg_catalog.text[]), "
     "    pg_catalog.unnest($14::pg_catalog.text[]), pg_catalog.unnest($15::pg_catalog.text[]), "
-    "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[])) "
+    "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[]), "
+    "    pg_catalog.unnest($18::pg_catalog.text[])) "
     "  WITH ORDINALITY AS t(source, source_pk, valid, invalid_reason, external_id, email, phone, "
     "    first_name, last_name, full_name, company, domain, country, actor, decision, inputs, "
-    "    reason, ord)), "
+    "    reason, key, ord)), "
     "latest AS ("
     "  SELECT DISTINCT ON (source, source_pk) * FROM input "
     "  ORDER BY source, source_pk, ord DESC), "
@@ -49,8 +51,7 @@ CachedStatement write_staged(
     "  INSERT INTO dedupe.records AS r (source, source_pk, key, valid, invalid_reason, "
     "    external_id, email, phone, first_name, last_name, full_name, company, domain, country) "
     "  SELECT source, source_pk, "
-    "    CASE WHEN pg_catalog.num_nonnulls(external_id, email, phone) > 0 "
-    "         THEN dedupe.match_key(external_id, phone, email) END, "
+    "    key::dedupe.match_key, "
     "    valid::pg_catalog.bool, invalid_reason, external_id, email, phone, first_name, "
     "    last_name, full_name, company, domain, country "
     "  FROM latest ORDER BY ord "
@@ -67,13 +68,20 @@ CachedStatement write_staged(
     "FROM input i JOIN staged s ON s.source OPERATOR(pg_catalog.=) i.source "
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
     "ORDER BY i.ord",
-    17);
+    18);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
 void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
   pending.erase(std::remove_if(pending.begin(), pending.end(),
                                [&](const Pending& p) { return p.subxact >= aborted; }),
                 pending.end());
+}
+
+// The record's key in match_key's text form, built from the already-normalized components
+// (normalizing the phone again in SQL would double the cost of a staged row).
+std::optional<std::string> staged_key_text(const NormalizedRecord& r) {
+  if (!r.has_identity()) return std::nullopt;
+  return format(record_key(r));
 }
 
 extern "C" void on_xact_event(XactEvent event, void*) noexcept {
@@ -124,7 +132,7 @@ void flush_staged_rows() {
   // rows an enclosing statement staged are written when that statement ends, so an inner
   // subtransaction that aborts cannot take them with it.
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
-  std::vector<std::vector<std::optional<std::string>>> columns(17);
+  std::vector<std::vector<std::optional<std::string>>> columns(18);
   std::vector<Pending> outer;
   for (auto& p : pending) {
     if (p.subxact < current) {
@@ -133,7 +141,7 @@ void flush_staged_rows() {
     }
     const StagedRow& s = p.row;
     const NormalizedRecord& r = s.record;
-    const std::optional<std::string> values[17] = {
+    const std::optional<std::string> values[18] = {
         s.source,
         s.source_pk,
         std::string(r.valid ? "true" : "false"),
@@ -150,8 +158,9 @@ void flush_staged_rows() {
         s.actor,
         s.decision,
         s.audit_inputs,
-        r.valid ? std::nullopt : std::optional<std::string>(r.reason)};
-    for (int i = 0; i < 17; ++i) columns[i].push_back(values[i]);
+        r.valid ? std::nullopt : std::optional<std::string>(r.reason),
+        staged_key_text(r)};
+    for (int i = 0; i < 18; ++i) columns[i].push_back(values[i]);
   }
   pending.swap(outer);
   if (columns[0].empty()) return;

@@ -6,7 +6,7 @@
 
 #include "core/normalize/record.hpp"
 #include "pg/json_text.hpp"
-#include "pg/match_key_call.hpp"
+#include "pg/match_key_datum.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 #include "pg/staging_buffer.hpp"
@@ -154,13 +154,15 @@ Datum watch_row(TriggerData* trigdata) {
   if (m.key_column.empty()) return PointerGetDatum(tuple);
 
   // Fill the table's own match_key column (NULL for a flagged keyless row).
-  const KeyDatum key = build_match_key(rec.external_id, rec.phone, rec.email);
+  Datum key_value = 0;
+  const bool key_isnull = !rec.has_identity();
+  if (!key_isnull) key_value = match_key_datum(record_key(rec));
   return pg_call([&] {
     int cols[1] = {SPI_fnumber(desc, m.key_column.c_str())};
     if (cols[0] <= 0)
       elog(ERROR, "watched key column \"%s\" no longer exists", m.key_column.c_str());
-    Datum values[1] = {key.value};
-    bool nulls[1] = {key.isnull};
+    Datum values[1] = {key_value};
+    bool nulls[1] = {key_isnull};
     return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, cols, values, nulls));
   });
 }

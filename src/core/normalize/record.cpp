@@ -50,7 +50,13 @@ NormalizedRecord normalize_record(const RawRecord& raw) {
         c += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     out.country = c;
   }
-  if (auto id = present(raw.external_id)) out.external_id = raw.source + ":" + *id;
+  if (auto id = present(raw.external_id)) {
+    out.external_id = raw.source + ":" + *id;
+    if (out.external_id->size() > 1024) {
+      out.external_id.reset();
+      invalidate(out, "external id longer than 1024 bytes");
+    }
+  }
   if (auto email = present(raw.email)) {
     try {
       out.email = normalize_email(*email);
@@ -84,6 +90,12 @@ NormalizedRecord normalize_record(const RawRecord& raw) {
   if (!out.has_identity() && out.valid)
     invalidate(out, "no identity: the row has no external id, no valid email and no valid phone");
   return out;
+}
+
+MatchKey record_key(const NormalizedRecord& rec) {
+  MatchKey key{rec.external_id, rec.phone, rec.email};
+  validate(key);
+  return key;
 }
 
 }  // namespace dedupe

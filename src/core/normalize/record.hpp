@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "core/key/match_key.hpp"
+
 namespace dedupe {
 
 struct RawRecord {
@@ -25,5 +27,8 @@ struct NormalizedRecord {
 // Never throws for bad field values: problems make the record invalid, with a reason that
 // names the field and the value's problem. Blank fields count as absent.
 NormalizedRecord normalize_record(const RawRecord& raw);
+
+// The record's identity as a match_key (requires has_identity()).
+MatchKey record_key(const NormalizedRecord& rec);
 
 }  // namespace dedupe
