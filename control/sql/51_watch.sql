@@ -28,6 +28,13 @@ CREATE FUNCTION dedupe._is_known_region(region text) RETURNS boolean
 COMMENT ON FUNCTION dedupe._is_known_region(text) IS
   'internal: true when libphonenumber knows the ISO 3166-1 alpha-2 region code';
 
+CREATE FUNCTION dedupe.watch_truncate_trigger() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_watch_truncate_trigger'
+  LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.watch_truncate_trigger() IS
+  'AFTER TRUNCATE statement trigger installed by dedupe.watch(): TRUNCATE fires no row '
+  'triggers, so this removes the source''s staged records and audits it';
+
 -- Checks that a mapped column exists and has a type the role can use. kind: 'any',
 -- 'string' (type category S: text, varchar, char, name, citext, ...) or 'match_key'.
 CREATE FUNCTION dedupe._check_mapped_column(tbl regclass, role text, col name, kind text)
@@ -127,6 +134,9 @@ BEGIN
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
+  EXECUTE format('CREATE TRIGGER dedupe_watch_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                 'EXECUTE FUNCTION dedupe.watch_truncate_trigger(%s)', tbl, quote_literal(result.source));
   EXECUTE format('CREATE TRIGGER dedupe_watch BEFORE INSERT OR UPDATE ON %s FOR EACH ROW '
                  'EXECUTE FUNCTION dedupe.watch_trigger(%s)', tbl, args);
   EXECUTE format('CREATE TRIGGER dedupe_watch_flush AFTER INSERT OR UPDATE ON %s '
@@ -156,6 +166,7 @@ BEGIN
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
   -- The registration stays (quarantined rows and the audit log refer to it); staged records go.
   UPDATE dedupe.sources SET watching = false, updated_at = pg_catalog.now() WHERE source = src;
   DELETE FROM dedupe.records WHERE source = src;

@@ -30,6 +30,8 @@ CachedStatement claim_idempotency_key(
 CachedStatement delete_record(
     "DELETE FROM dedupe.records WHERE source = $1 AND source_pk = $2 RETURNING record_id", 2);
 
+CachedStatement delete_source_records("DELETE FROM dedupe.records WHERE source = $1", 1);
+
 CachedStatement insert_audit(
     "INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, inputs, reason) "
     "VALUES ($1, $2, $3, $4::pg_catalog.int8, $5, $6::pg_catalog.jsonb, $7)",
@@ -209,6 +211,22 @@ DEDUPE_FUNCTION(dedupe_watch_flush_trigger) {
     throw dedupe::Error("39P01",
                         "dedupe.watch_flush_trigger() must fire AFTER ... FOR EACH STATEMENT");
   dedupe::pg::flush_staged_rows();
+  return PointerGetDatum(nullptr);
+}
+
+// AFTER TRUNCATE FOR EACH STATEMENT: the staged records of the source go with the rows.
+DEDUPE_FUNCTION(dedupe_watch_truncate_trigger) {
+  TriggerData* trigdata = dedupe::pg::trigger_data(fcinfo, "dedupe.watch_truncate_trigger");
+  if (!TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event) || trigdata->tg_trigger->tgnargs < 1)
+    throw dedupe::Error("39P01",
+                        "dedupe.watch_truncate_trigger() must fire AFTER TRUNCATE with its source");
+  const std::string source = trigdata->tg_trigger->tgargs[0];
+  dedupe::pg::OwnerRights rights;
+  dedupe::pg::SpiSession spi;
+  const uint64 removed = dedupe::pg::delete_source_records.run({source});
+  dedupe::pg::audit(rights, source, std::nullopt, std::nullopt, "truncated",
+                    "{\"records\": " + std::to_string(removed) + "}",
+                    std::string("the watched table was truncated"));
   return PointerGetDatum(nullptr);
 }
 

@@ -1,6 +1,6 @@
 -- The write path: watch(), validation modes, idempotency keys, audit log, privileges.
 BEGIN;
-SELECT plan(47);
+SELECT plan(49);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE public.crm_leads (
@@ -26,7 +26,7 @@ SELECT lives_ok($$ SELECT dedupe.watch('public.crm_leads', 'hubspot', id_column 
   idempotency_key => 'request_id', key_column => 'identity') $$, 'watch() registers the table');
 SELECT is((SELECT count(*) FROM dedupe.sources WHERE source = 'hubspot'), 1::bigint, 'one registration');
 SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.crm_leads'::regclass AND NOT tgisinternal),
-  3::bigint, 'three triggers installed');
+  4::bigint, 'four triggers installed');
 
 -- Reject mode (the default)
 INSERT INTO public.crm_leads (id, hubspot_id, email, phone, first_name, last_name, company, website)
@@ -97,6 +97,11 @@ SELECT is((SELECT decision FROM dedupe.audit_log WHERE source_pk = '40'), 'flagg
 -- Delete
 DELETE FROM public.crm_leads WHERE id = 40;
 SELECT is((SELECT count(*) FROM dedupe.records WHERE source_pk = '40'), 0::bigint, 'delete removes the staged record');
+
+-- Truncate
+TRUNCATE public.crm_leads;
+SELECT is((SELECT count(*) FROM dedupe.records WHERE source = 'hubspot'), 0::bigint, 'truncate removes the staged records');
+SELECT is((SELECT decision FROM dedupe.audit_log ORDER BY id DESC LIMIT 1), 'truncated', 'truncate is audited');
 
 -- The audit log is append-only, for its owner too
 SELECT throws_ok($$ DELETE FROM dedupe.audit_log $$, '42501', NULL, 'DELETE refused for the owner');
