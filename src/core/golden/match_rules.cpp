@@ -158,6 +158,7 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
   }
   std::set<int64_t> named = strong;
   named.insert(by_phone_agreeing.begin(), by_phone_agreeing.end());
+  if (contradicting) named.insert(contradicting->golden_id);
   if (named.size() > 1) {
     d.action = Action::kReview;
     d.review_kind = "conflict";
