@@ -97,6 +97,31 @@ COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '
   'dedupe.survivorship_rules and dedupe.source_priority';
 
+-- Deletes staged records of a source (one source_pk, or all when NULL); the golden records
+-- they belonged to are recomputed from the members left (or removed). Separate statements,
+-- so the cascade from records to record_links has happened before the recomputation.
+CREATE FUNCTION dedupe._forget_records(src text, pk text) RETURNS SETOF bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  touched bigint[];
+  removed bigint[];
+  g bigint;
+BEGIN
+  SELECT array_agg(DISTINCT l.golden_id) INTO touched
+    FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+   WHERE r.source = src AND (pk IS NULL OR r.source_pk = pk);
+  WITH gone AS (DELETE FROM dedupe.records r WHERE r.source = src AND (pk IS NULL OR r.source_pk = pk)
+                RETURNING r.record_id)
+  SELECT array_agg(record_id) INTO removed FROM gone;
+  FOREACH g IN ARRAY coalesce(touched, '{}') LOOP
+    PERFORM dedupe._recompute_golden(g);
+  END LOOP;
+  RETURN QUERY SELECT unnest(removed);
+END $$;
+COMMENT ON FUNCTION dedupe._forget_records(text, text) IS
+  'internal: removes staged records of a watched source and recomputes their golden records';
+REVOKE ALL ON FUNCTION dedupe._forget_records(text, text) FROM PUBLIC;
+
 -- Links a record to a golden record (a new one when golden is NULL), recomputes it, audits.
 CREATE FUNCTION dedupe._link(record bigint, golden bigint, rule text, score double precision,
   actor name, explanation jsonb) RETURNS bigint

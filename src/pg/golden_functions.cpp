@@ -26,14 +26,14 @@ dedupe::BusinessHours business_hours_args(FunctionCallInfo fcinfo) {
   hours.time_zone = std::string(dedupe::pg::text_arg(fcinfo, 2));
   hours.open_minute = static_cast<int>(PG_GETARG_TIMEADT(3) / USECS_PER_MINUTE);
   hours.close_minute = static_cast<int>(PG_GETARG_TIMEADT(4) / USECS_PER_MINUTE);
-  if (PG_GETARG_TIMEADT(4) == 0) hours.close_minute = 24 * 60;  // '24:00' and '00:00' close at midnight
+  if (PG_GETARG_TIMEADT(4) == 0)
+    hours.close_minute = 24 * 60;  // '24:00' and '00:00' close at midnight
   ArrayType* days = dedupe::pg::pg_call([&] { return PG_GETARG_ARRAYTYPE_P(5); });
   Datum* elems;
   bool* nulls;
   int n;
-  dedupe::pg::pg_call([&] {
-    deconstruct_array(days, INT4OID, 4, true, TYPALIGN_INT, &elems, &nulls, &n);
-  });
+  dedupe::pg::pg_call(
+      [&] { deconstruct_array(days, INT4OID, 4, true, TYPALIGN_INT, &elems, &nulls, &n); });
   hours.working_days = 0;
   for (int i = 0; i < n; ++i) {
     if (nulls[i]) continue;
@@ -53,12 +53,12 @@ DEDUPE_FUNCTION(dedupe_business_due_at) {
   const TimestampTz start = PG_GETARG_TIMESTAMPTZ(0);
   const Interval* duration = PG_GETARG_INTERVAL_P(1);
   if (duration->month != 0)
-    throw dedupe::Error(dedupe::sqlstate::kInvalidParameterValue,
-                        "a business-hours duration is counted in days, hours and minutes, not months");
+    throw dedupe::Error(
+        dedupe::sqlstate::kInvalidParameterValue,
+        "a business-hours duration is counted in days, hours and minutes, not months");
   const int64 minutes = (duration->day * USECS_PER_DAY + duration->time) / USECS_PER_MINUTE;
   const dedupe::BusinessHours hours = business_hours_args(fcinfo);
-  const int64 due_ms =
-      dedupe::add_business_minutes(start / 1000 + kPgEpochUnixMs, minutes, hours);
+  const int64 due_ms = dedupe::add_business_minutes(start / 1000 + kPgEpochUnixMs, minutes, hours);
   return TimestampTzGetDatum((due_ms - kPgEpochUnixMs) * 1000);
 }
 
@@ -67,5 +67,6 @@ DEDUPE_FUNCTION(dedupe_explain_pair) {
   const dedupe::golden::Person a = dedupe::pg::person_args(fcinfo, 0);
   const dedupe::golden::Person b = dedupe::pg::person_args(fcinfo, 7);
   const std::string json = dedupe::golden::to_json(dedupe::golden::explain_pair(a, b));
-  return dedupe::pg::pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+  return dedupe::pg::pg_call(
+      [&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
 }

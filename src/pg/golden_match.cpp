@@ -23,7 +23,8 @@ CachedStatement lock_components(
 
 CachedStatement record_state(
     "SELECT rec.external_id, rec.email, rec.phone, rec.first_name, rec.last_name, rec.company,"
-    "  rec.domain, (SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = rec.record_id),"
+    "  rec.domain, (SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = "
+    "rec.record_id),"
     "  EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
     "          AND q.status = 'open')"
     " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
@@ -61,13 +62,14 @@ CachedStatement open_review(
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
 
 Text value(int row, int column) {
-  char* v = pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column); });
+  char* v =
+      pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column); });
   if (!v) return std::nullopt;
   return std::string(v);
 }
 
 golden::Person person_at(int row, int first_column) {
-  return golden::Person{value(row, first_column), value(row, first_column + 1),
+  return golden::Person{value(row, first_column),     value(row, first_column + 1),
                         value(row, first_column + 2), value(row, first_column + 3),
                         value(row, first_column + 4), value(row, first_column + 5),
                         value(row, first_column + 6)};

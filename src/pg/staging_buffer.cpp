@@ -174,8 +174,10 @@ void flush_staged_rows() {
   const uint64 written = write_staged.run_columns(columns);
   std::vector<std::pair<int64_t, std::string>> staged;
   for (uint64 i = 0; i < written; ++i) {
-    const char* id = pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1); });
-    const char* actor = pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2); });
+    const char* id =
+        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1); });
+    const char* actor =
+        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2); });
     staged.emplace_back(std::stoll(id), actor);
   }
   match_staged_records(staged);

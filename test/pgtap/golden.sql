@@ -1,6 +1,6 @@
 -- Golden records: rules, survivorship, review kinds and SLAs, ownership, merge/unmerge, explain.
 BEGIN;
-SELECT plan(33);
+SELECT plan(35);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE g_hubspot (id int PRIMARY KEY, email text, phone text, first_name text, last_name text, company text, country text);
@@ -95,6 +95,14 @@ INSERT INTO g_hubspot VALUES (30, 'x@y.co.uk', NULL, 'Xavier', 'Young', NULL, 'G
 SELECT is((SELECT owner FROM dedupe.golden_records WHERE golden_id = pg_temp.golden_of('g_hubspot', 2)), 'emea-team',
   'an existing golden record keeps its owner when the rules change');
 SELECT lives_ok($$ SELECT dedupe.assign_owner(pg_temp.golden_of('g_hubspot', 2), 'zoe', 'territory change') $$, 'assign_owner');
+
+-- Deleting watched rows keeps golden records in step
+DELETE FROM g_hubspot WHERE id = 30;
+SELECT is((SELECT count(*) FROM dedupe.golden_records WHERE email = 'x@y.co.uk'), 0::bigint,
+  'a golden record whose only row was deleted is gone');
+DELETE FROM g_events WHERE id = 1;
+SELECT is((SELECT count(*) FROM dedupe.record_links WHERE golden_id = pg_temp.golden_of('g_sf', 1)), 2::bigint,
+  'a golden record keeps its other members when one row is deleted');
 
 -- SLA in business hours across a weekend, and explain
 SELECT is(dedupe.business_due_at('2026-11-20 16:00+00', '8 hours'), '2026-11-23 16:00+00'::timestamptz,

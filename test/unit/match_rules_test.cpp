@@ -73,7 +73,8 @@ TEST_F(MatchRules, EvidenceForTwoGoldenRecordsIsAConflict) {
 }
 
 TEST_F(MatchRules, NearDuplicateNameWithoutKeyIsReviewedNotMerged) {
-  const Decision d = decide(person("jon", "smyth", "jon@a.com"), {{9, person("john", "smith", "js@b.com")}});
+  const Decision d =
+      decide(person("jon", "smyth", "jon@a.com"), {{9, person("john", "smith", "js@b.com")}});
   EXPECT_EQ(d.action, Action::kReview);
   EXPECT_EQ(d.rule, "similar_names_no_shared_key");
   EXPECT_GE(d.score, 0.85);
@@ -87,6 +88,11 @@ TEST_F(MatchRules, SimilarNamesAndSameEmployerLink) {
   EXPECT_EQ(decide(a, {{9, b}}).action, Action::kLink);
 }
 
+TEST_F(MatchRules, ASimilarSurnameAloneIsNotANearDuplicate) {
+  EXPECT_EQ(decide(person("tambi", "pelbruntru"), {{9, person("tamser", "pelbrunren")}}).action,
+            Action::kNewGolden);
+}
+
 TEST_F(MatchRules, DistinctPairsAreNotProposedAgain) {
   Candidate c{9, person("john", "smith", "js@b.com")};
   c.distinct = true;
@@ -94,7 +100,8 @@ TEST_F(MatchRules, DistinctPairsAreNotProposedAgain) {
 }
 
 TEST_F(MatchRules, ExplainListsEveryComparison) {
-  const Decision d = explain_pair(person("jane", "doe", "jane@x.com"), person("jane", "doe", "jane@x.com"));
+  const Decision d =
+      explain_pair(person("jane", "doe", "jane@x.com"), person("jane", "doe", "jane@x.com"));
   EXPECT_EQ(d.action, Action::kLink);
   const std::string json = to_json(d);
   EXPECT_NE(json.find("\"decision\": \"link\""), std::string::npos) << json;

@@ -21,7 +21,8 @@ constexpr int64_t kMaxMinutes = 10LL * 366 * 24 * 60;
 }
 
 std::unique_ptr<icu::Calendar> calendar_in(const std::string& zone) {
-  std::unique_ptr<icu::TimeZone> tz(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(zone)));
+  std::unique_ptr<icu::TimeZone> tz(
+      icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(zone)));
   icu::UnicodeString id;
   tz->getID(id);
   if (*tz == icu::TimeZone::getUnknown()) bad("unknown time zone \"" + zone + "\"");
@@ -46,7 +47,8 @@ int64_t at_local_minute(icu::Calendar& cal, int minute_of_day) {
 
 void validate(const BusinessHours& hours) {
   calendar_in(hours.time_zone);
-  if (hours.open_minute < 0 || hours.close_minute > 24 * 60 || hours.open_minute >= hours.close_minute)
+  if (hours.open_minute < 0 || hours.close_minute > 24 * 60 ||
+      hours.open_minute >= hours.close_minute)
     bad("the window must open before it closes, within one day");
   if ((hours.working_days & 0x7f) == 0) bad("no working day");
 }
@@ -62,7 +64,8 @@ int64_t add_business_minutes(int64_t start_ms, int64_t minutes, const BusinessHo
   for (int day = 0; day < 4000; ++day) {
     cal->setTime(static_cast<UDate>(now), status);
     const int weekday = cal->get(UCAL_DAY_OF_WEEK, status) - UCAL_SUNDAY;
-    if (U_FAILURE(status)) throw Error(sqlstate::kInternalError, "ICU calendar", u_errorName(status));
+    if (U_FAILURE(status))
+      throw Error(sqlstate::kInternalError, "ICU calendar", u_errorName(status));
     if (hours.working_days & (1u << weekday)) {
       const int64_t open = at_local_minute(*cal, hours.open_minute);
       cal->setTime(static_cast<UDate>(now), status);

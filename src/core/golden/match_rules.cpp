@@ -13,6 +13,7 @@ namespace {
 
 constexpr double kNamesAgree = 0.90;       // Jaro-Winkler on a name part: the same name
 constexpr double kNamesContradict = 0.75;  // below on first AND last: different people
+constexpr double kPartFloor = 0.85;        // fuzzy: each name part at least this similar
 
 double jw(const std::string& a, const std::string& b) {
   return jaro_winkler(code_points(a), code_points(b));
@@ -31,9 +32,9 @@ Comparison compare_part(const char* attribute, const std::optional<std::string>&
                         const std::optional<std::string>& b, bool first_name) {
   Comparison c{attribute, a, b, 0, 0, "missing"};
   if (!a || !b) return c;
-  c.similarity = first_name ? std::max(jw(*a, *b), canonical(*a) == canonical(*b) ? 1.0 : 0.0)
-                            : jw(*a, *b);
-  c.verdict = c.similarity >= 1.0 ? "equal" : c.similarity >= kNamesAgree ? "similar" : "different";
+  c.similarity =
+      first_name ? std::max(jw(*a, *b), canonical(*a) == canonical(*b) ? 1.0 : 0.0) : jw(*a, *b);
+  c.verdict = c.similarity >= 1.0 ? "equal" : c.similarity >= kPartFloor ? "similar" : "different";
   return c;
 }
 
@@ -55,11 +56,21 @@ void json_string(std::string& out, const std::string& s) {
   out += '"';
   for (unsigned char ch : s) {
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (ch < 0x20) {
           char buf[8];
@@ -98,7 +109,8 @@ Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* t
   }
   if (first.verdict == "missing" || last.verdict == "missing") {
     // One name part on each side: agreement on it is not enough to call them the same.
-    if (first.verdict != "missing" && first.similarity < kNamesContradict) return Names::kContradict;
+    if (first.verdict != "missing" && first.similarity < kNamesContradict)
+      return Names::kContradict;
     if (last.verdict != "missing" && last.similarity < kNamesContradict) return Names::kContradict;
     return Names::kUnknown;
   }
@@ -125,6 +137,8 @@ double name_similarity(const Person& a, const Person& b, std::vector<Comparison>
     trace->push_back(first);
     trace->push_back(last);
   }
+  // A strong surname does not make up for a different given name (and the reverse).
+  if (first.similarity < kPartFloor || last.similarity < kPartFloor) return 0;
   return first.contribution + last.contribution;
 }
 
@@ -238,7 +252,8 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
 Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresholds) {
   Decision d = decide(a, {Candidate{1, b, false}}, thresholds);
   std::vector<Comparison> all = {exact("external_id", a.external_id, b.external_id),
-                                 exact("email", a.email, b.email), exact("phone", a.phone, b.phone)};
+                                 exact("email", a.email, b.email),
+                                 exact("phone", a.phone, b.phone)};
   name_similarity(a, b, &all);
   all.push_back(exact("company", a.company, b.company));
   all.push_back(exact("domain", a.domain, b.domain));
@@ -248,9 +263,12 @@ Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresh
 
 const char* action_name(Action action) {
   switch (action) {
-    case Action::kLink: return "link";
-    case Action::kReview: return "review";
-    default: return "new_golden_record";
+    case Action::kLink:
+      return "link";
+    case Action::kReview:
+      return "review";
+    default:
+      return "new_golden_record";
   }
 }
 
@@ -274,8 +292,8 @@ std::string to_json(const Decision& d) {
     json_optional(out, c.left);
     out += ", \"right\": ";
     json_optional(out, c.right);
-    out += ", \"similarity\": " + number(c.similarity) + ", \"contribution\": " +
-           number(c.contribution) + ", \"verdict\": ";
+    out += ", \"similarity\": " + number(c.similarity) +
+           ", \"contribution\": " + number(c.contribution) + ", \"verdict\": ";
     json_string(out, c.verdict);
     out += "}";
   }

@@ -29,7 +29,8 @@ struct Comparison {
 // agree; a clearly different first AND last name contradict; anything else is unknown.
 Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* trace = nullptr);
 
-// Name similarity for fuzzy matching: 0..1, first names through their canonical forms.
+// Name similarity for fuzzy matching: 0..1, first names through their canonical forms; 0
+// unless both the given name and the surname are at least 0.85 similar.
 double name_similarity(const Person& a, const Person& b, std::vector<Comparison>* trace = nullptr);
 
 struct Thresholds {
@@ -48,10 +49,10 @@ enum class Action { kLink, kReview, kNewGolden };
 
 struct Decision {
   Action action = Action::kNewGolden;
-  std::string review_kind;  // 'ambiguous' or 'conflict' when action == kReview
-  int64_t golden_id = 0;    // the golden record linked to or proposed
+  std::string review_kind;           // 'ambiguous' or 'conflict' when action == kReview
+  int64_t golden_id = 0;             // the golden record linked to or proposed
   std::vector<int64_t> conflicting;  // for 'conflict': every golden record the evidence names
-  std::string rule;         // 'same_external_id', 'same_email', 'same_phone_names_agree', ...
+  std::string rule;  // 'same_external_id', 'same_email', 'same_phone_names_agree', ...
   double score = 0;
   std::vector<Comparison> comparisons;
 };
