@@ -5,8 +5,8 @@ CREATE TABLE sf (LIKE hs INCLUDING ALL);
 CREATE TABLE ev (LIKE hs INCLUDING ALL);
 SELECT count(dedupe.watch(t::regclass, s, id_column => 'id', email => 'email', phone => 'phone',
                           first_name => 'first_name', last_name => 'last_name', company => 'company')) AS watched
-FROM (VALUES ('hs', 'hubspot'), ('sf', 'salesforce'), ('ev', 'events')) v(t, s);
-INSERT INTO dedupe.source_priority VALUES ('salesforce', 1), ('hubspot', 2), ('events', 3);
+FROM (VALUES ('hs', 'g_hubspot'), ('sf', 'g_salesforce'), ('ev', 'g_events')) v(t, s);
+INSERT INTO dedupe.source_priority VALUES ('g_salesforce', 1), ('g_hubspot', 2), ('g_events', 3);
 
 INSERT INTO hs VALUES (1, ' Jane.Doe+promo@GoogleMail.com ', '(415) 555-0132', 'Jane', 'Doe', 'Acme');
 INSERT INTO sf VALUES (1, 'janedoe@gmail.com', '+1 415 555 0132', 'Jane', 'Doe', 'ACME, Inc.');
