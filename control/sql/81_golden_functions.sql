@@ -61,33 +61,45 @@ COMMENT ON FUNCTION dedupe._owner_for(dedupe.golden_records) IS
   'internal: the owner dedupe.owner_rules give a golden record (first matching rule by priority)';
 
 -- Recomputes a golden record's surviving values from its linked records; deletes it when
--- no record is linked any more.
+-- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
+-- changes the sort keys, source priority and recency always break ties.
 CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  attr text;
-  rule text;
-  sets text[] := '{}';
-  ordering text;
 BEGIN
   IF NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = golden) THEN
     UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = golden;
     DELETE FROM dedupe.golden_records g WHERE g.golden_id = golden;
     RETURN;
   END IF;
-  FOR attr, rule IN SELECT s.attribute, s.rule FROM dedupe.survivorship_rules s LOOP
-    ordering := CASE rule
-      WHEN 'most_recent' THEN 'r.updated_at DESC, p.priority NULLS LAST'
-      WHEN 'most_complete' THEN format('length(r.%I) DESC, p.priority NULLS LAST, r.updated_at DESC', attr)
-      WHEN 'most_frequent' THEN format('count(*) OVER (PARTITION BY r.%I) DESC, p.priority NULLS LAST, r.updated_at DESC', attr)
-      ELSE 'p.priority NULLS LAST, r.updated_at DESC' END;
-    sets := sets || format('%I = (SELECT r.%I FROM dedupe.record_links l JOIN dedupe.records r USING (record_id) '
-                           'LEFT JOIN dedupe.source_priority p USING (source) '
-                           'WHERE l.golden_id = $1 AND r.%I IS NOT NULL ORDER BY %s, r.record_id LIMIT 1)',
-                           attr, attr, attr, ordering);
-  END LOOP;
-  EXECUTE format('UPDATE dedupe.golden_records SET %s, updated_at = pg_catalog.now() WHERE golden_id = $1',
-                 array_to_string(sets, ', ')) USING golden;
+  WITH member_values AS (
+    SELECT a.attribute, a.value, p.priority, r.updated_at, r.record_id,
+           count(*) OVER (PARTITION BY a.attribute, a.value) AS frequency
+    FROM dedupe.record_links l
+    JOIN dedupe.records r USING (record_id)
+    LEFT JOIN dedupe.source_priority p USING (source)
+    CROSS JOIN LATERAL (VALUES ('external_id', r.external_id), ('email', r.email), ('phone', r.phone),
+                               ('first_name', r.first_name), ('last_name', r.last_name),
+                               ('company', r.company), ('domain', r.domain), ('country', r.country)) a(attribute, value)
+    WHERE l.golden_id = golden AND a.value IS NOT NULL),
+  survivors AS (
+    SELECT DISTINCT ON (v.attribute) v.attribute, v.value
+    FROM member_values v LEFT JOIN dedupe.survivorship_rules s USING (attribute)
+    ORDER BY v.attribute,
+             CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
+             CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
+             CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
+             v.priority NULLS LAST, v.updated_at DESC, v.record_id)
+  UPDATE dedupe.golden_records g SET
+    external_id = (SELECT value FROM survivors WHERE attribute = 'external_id'),
+    email = (SELECT value FROM survivors WHERE attribute = 'email'),
+    phone = (SELECT value FROM survivors WHERE attribute = 'phone'),
+    first_name = (SELECT value FROM survivors WHERE attribute = 'first_name'),
+    last_name = (SELECT value FROM survivors WHERE attribute = 'last_name'),
+    company = (SELECT value FROM survivors WHERE attribute = 'company'),
+    domain = (SELECT value FROM survivors WHERE attribute = 'domain'),
+    country = (SELECT value FROM survivors WHERE attribute = 'country'),
+    updated_at = pg_catalog.now()
+  WHERE g.golden_id = golden;
   UPDATE dedupe.golden_records g
      SET full_name = nullif(pg_catalog.concat_ws(' ', g.first_name, g.last_name), ''),
          key = dedupe.try_match_key(g.external_id, g.phone, g.email)

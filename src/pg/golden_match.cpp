@@ -30,18 +30,23 @@ CachedStatement record_state(
     " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
     1);
 
-// Fuzzy blocking reads at most 200 records per phonetic surname.
+// Records sharing a key component (GIN on records.key) or a phonetic surname (at most 200
+// of those), with the golden record each belongs to; correlated look-ups keep every step
+// on an index whatever the table sizes.
 CachedStatement candidates(
-    "WITH s AS (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
+    "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
     " c AS (SELECT r.record_id FROM dedupe.records r, s"
     "        WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id <> s.record_id"
     "       UNION"
     "       (SELECT r.record_id FROM dedupe.records r, s"
-    "         WHERE r.last_name_code = s.last_name_code AND r.record_id <> s.record_id LIMIT 200))"
-    " SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
+    "         WHERE r.last_name_code = s.last_name_code AND r.record_id <> s.record_id LIMIT 200)),"
+    " linked AS (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
+    "                                  WHERE l.record_id = c.record_id) AS golden_id FROM c)"
+    " SELECT k.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
     "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
-    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id)"
-    " FROM c JOIN dedupe.records r USING (record_id) JOIN dedupe.record_links l USING (record_id)",
+    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = k.golden_id)"
+    " FROM linked k JOIN LATERAL (SELECT * FROM dedupe.records r WHERE r.record_id = k.record_id) r ON true"
+    " WHERE k.golden_id IS NOT NULL",
     1);
 
 CachedStatement thresholds_query(
