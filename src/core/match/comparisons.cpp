@@ -1,0 +1,182 @@
+#include "core/match/comparisons.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/similarity/metrics.hpp"
+#include "core/no_postgres.hpp"
+
+namespace dedupe::match {
+namespace {
+
+using L = std::vector<std::string>;
+
+// Levels are tried in order; the first that holds is the pair's level.
+const ComparisonDef kDefs[kRoleCount] = {
+    {Role::kExternalId, L{"null", "exact", "else"}},
+    {Role::kEmail, L{"null", "exact", "one_edit", "else"}},
+    {Role::kPhone, L{"null", "exact", "one_edit", "else"}},
+    {Role::kFirstName,
+     L{"null", "exact", "nickname", "one_edit", "jaro_winkler_0.9", "swapped_with_last_name",
+       "jaro_winkler_0.8", "else"},
+     true},
+    {Role::kLastName,
+     L{"null", "exact", "one_edit", "jaro_winkler_0.9", "swapped_with_first_name",
+       "jaro_winkler_0.8", "else"},
+     true},
+    {Role::kFullName, L{"null", "exact", "tokens_0.95", "tokens_0.85", "else"}, true},
+    {Role::kDateOfBirth, L{"null", "exact", "day_month_swapped", "one_edit", "two_edits", "else"}},
+    {Role::kCompany, L{"null", "exact", "tokens_0.9", "else"}, true},
+    {Role::kDomain, L{"null", "exact", "else"}},
+    {Role::kHouseNumber, L{"null", "exact", "else"}},
+    {Role::kStreet, L{"null", "exact", "jaro_winkler_0.9", "else"}, true},
+    {Role::kLocality, L{"null", "exact", "jaro_winkler_0.9", "else"}, true},
+    {Role::kCity, L{"null", "exact", "jaro_winkler_0.9", "else"}, true},
+    {Role::kPostcode, L{"null", "exact", "one_edit", "else"}, true},
+    {Role::kState, L{"null", "exact", "else"}},
+    {Role::kCountry, L{"null", "exact", "else"}},
+    {Role::kIdentifier, L{"null", "exact", "one_edit", "else"}},
+};
+
+// Code points of a normalized value that keeps none (dates, codes, contact values): almost
+// always ASCII, converted into a reusable buffer.
+std::u32string_view points_of(const std::string& text, std::u32string& buffer) {
+  buffer.clear();
+  for (unsigned char c : text) {
+    if (c >= 0x80) {
+      buffer = code_points(text);
+      break;
+    }
+    buffer.push_back(c);
+  }
+  return buffer;
+}
+
+// Optimal string alignment distance capped at k + 1, on a band of the matrix held on the
+// stack (values of a batch are short); long values fall back to the full computation.
+int osa_capped(std::u32string_view a, std::u32string_view b, int k) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > k) return k + 1;
+  constexpr int kMax = 64;
+  if (n >= kMax || m >= kMax) return std::min(damerau_levenshtein_osa(a, b), k + 1);
+  int rows[3][kMax + 1];
+  int *two = rows[0], *prev = rows[1], *cur = rows[2];
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = i;
+    for (int j = 1; j <= m; ++j) {
+      int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, two[j - 2] + 1);
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > k) return k + 1;
+    int* t = two;
+    two = prev;
+    prev = cur;
+    cur = t;
+  }
+  return std::min(prev[m], k + 1);
+}
+
+int edit_distance_capped(const std::string& a, const std::string& b, int k) {
+  thread_local std::u32string pa, pb;
+  return osa_capped(points_of(a, pa), points_of(b, pb), k);
+}
+
+// Jaro-Winkler when it can reach `floor`, else 0. Jaro is at most (c/|a| + c/|b| + 1) / 3
+// for c characters the two strings have in common, and the Winkler boost at most 0.4 of
+// the rest: counting shared characters first skips most unrelated pairs cheaply.
+double jaro_winkler_from(std::u32string_view a, std::u32string_view b, double floor) {
+  if (a.empty() || b.empty()) return 0;
+  int counts[64] = {0};
+  for (char32_t c : a) ++counts[c & 63];
+  int common = 0;
+  for (char32_t c : b)
+    if (counts[c & 63]) --counts[c & 63], ++common;
+  const double c = common;
+  double bound = (c / a.size() + c / b.size() + 1) / 3;
+  if (bound > 0.7) bound += 0.4 * (1 - bound);
+  if (bound < floor) return 0;
+  return jaro_winkler(a, b);
+}
+
+bool day_month_swapped(const std::string& a, const std::string& b) {
+  return a.size() == 8 && b.size() == 8 && a.compare(0, 4, b, 0, 4) == 0 &&
+         a.compare(4, 2, b, 6, 2) == 0 && a.compare(6, 2, b, 4, 2) == 0;
+}
+
+// A name that agrees with the other record's other name part (given and family name
+// entered the wrong way round).
+bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t record) {
+  if (!set.has(other)) return false;
+  const uint32_t id = set.id(other, record);
+  if (id == kNull) return false;
+  const Value& w = set.value(other, id);
+  return v.text == w.text || jaro_winkler_from(v.points, w.points, 0.9) >= 0.9;
+}
+
+int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
+                       uint32_t rb) {
+  if (a.canonical == b.canonical) return 2;
+  if (osa_capped(a.points, b.points, 1) <= 1) return 3;
+  const double jw = jaro_winkler_from(a.points, b.points, 0.8);
+  if (jw >= 0.9) return 4;
+  if (agrees_with(a, set, Role::kLastName, rb) && agrees_with(b, set, Role::kLastName, ra))
+    return 5;
+  return jw >= 0.8 ? 6 : 7;
+}
+
+int compare_last_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
+                      uint32_t rb) {
+  if (osa_capped(a.points, b.points, 1) <= 1) return 2;
+  const double jw = jaro_winkler_from(a.points, b.points, 0.8);
+  if (jw >= 0.9) return 3;
+  if (agrees_with(a, set, Role::kFirstName, rb) && agrees_with(b, set, Role::kFirstName, ra))
+    return 4;
+  return jw >= 0.8 ? 5 : 6;
+}
+
+}  // namespace
+
+const ComparisonDef& comparison_def(Role role) { return kDefs[role_index(role)]; }
+
+int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
+  const uint32_t ia = set.id(role, ra), ib = set.id(role, rb);
+  if (ia == kNull || ib == kNull) return kNullLevel;
+  if (ia == ib) return kExactLevel;
+  const Value& a = set.value(role, ia);
+  const Value& b = set.value(role, ib);
+  switch (role) {
+    case Role::kFirstName:
+      return compare_first_name(set, a, b, ra, rb);
+    case Role::kLastName:
+      return compare_last_name(set, a, b, ra, rb);
+    case Role::kFullName: {
+      const double s = token_set_similarity(a.points, b.points);
+      return s >= 0.95 ? 2 : s >= 0.85 ? 3 : 4;
+    }
+    case Role::kDateOfBirth: {
+      if (day_month_swapped(a.text, b.text)) return 2;
+      const int d = edit_distance_capped(a.text, b.text, 2);
+      return d <= 1 ? 3 : d == 2 ? 4 : 5;
+    }
+    case Role::kEmail:
+    case Role::kPhone:
+    case Role::kPostcode:
+    case Role::kIdentifier:
+      return edit_distance_capped(a.text, b.text, 1) <= 1 ? 2 : 3;
+    case Role::kCompany:
+      return token_set_similarity(a.points, b.points) >= 0.9 ? 2 : 3;
+    case Role::kStreet:
+    case Role::kLocality:
+    case Role::kCity:
+      return jaro_winkler_from(a.points, b.points, 0.9) >= 0.9 ? 2 : 3;
+    default:  // exact-only roles
+      return 2;
+  }
+}
+
+}  // namespace dedupe::match

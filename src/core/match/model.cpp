@@ -1,0 +1,132 @@
+#include "core/match/model.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/error.hpp"
+#include "core/no_postgres.hpp"
+
+namespace dedupe::match {
+namespace {
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+bool valid_probability(double p) { return std::isfinite(p) && p > 0 && p <= 1; }
+
+}  // namespace
+
+const ComparisonParams* Model::find(Role role) const {
+  for (const auto& c : comparisons)
+    if (c.role == role) return &c;
+  return nullptr;
+}
+
+std::string Model::to_json() const {
+  std::string out = "{\"format\": 1, \"lambda\": " + number(lambda) + ", \"comparisons\": [";
+  for (size_t i = 0; i < comparisons.size(); ++i) {
+    const ComparisonParams& c = comparisons[i];
+    const ComparisonDef& def = comparison_def(c.role);
+    if (i) out += ", ";
+    out += "{\"role\": \"" + std::string(role_name(c.role)) + "\", \"levels\": [";
+    for (size_t level = 1; level < def.levels.size(); ++level) {
+      if (level > 1) out += ", ";
+      out += "{\"level\": \"" + def.levels[level] + "\", \"m\": " + number(c.m[level]) +
+             ", \"u\": " + number(c.u[level]) + "}";
+    }
+    out += "]}";
+  }
+  out += "], \"training\": " + (training.empty() ? std::string("{}") : training) + "}";
+  return out;
+}
+
+Model model_from_levels(double lambda, const std::vector<LevelParams>& levels) {
+  if (!(std::isfinite(lambda) && lambda > 0 && lambda < 1))
+    throw Error(sqlstate::kInvalidParameterValue,
+                "model lambda must be a probability between 0 and 1, not " + number(lambda));
+  Model model;
+  model.lambda = lambda;
+  std::vector<bool> seen_role(kRoleCount, false);
+  std::vector<std::vector<bool>> seen_level(kRoleCount);
+  std::vector<ComparisonParams> by_role(kRoleCount);
+  for (const LevelParams& p : levels) {
+    const auto role = parse_role(p.role);
+    if (!role)
+      throw Error(sqlstate::kInvalidParameterValue, "model has an unknown role \"" + p.role + "\"",
+                  {}, "roles are " + role_names());
+    const ComparisonDef& def = comparison_def(*role);
+    size_t level = 1;
+    while (level < def.levels.size() && def.levels[level] != p.level) ++level;
+    if (level == def.levels.size())
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "model has an unknown level \"" + p.level + "\" for role " + p.role);
+    if (!valid_probability(p.m) || !valid_probability(p.u))
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "model level " + p.role + "/" + p.level + " needs m and u in (0, 1]");
+    const size_t r = role_index(*role);
+    if (!seen_role[r]) {
+      seen_role[r] = true;
+      seen_level[r].assign(def.levels.size(), false);
+      by_role[r] = ComparisonParams{*role, std::vector<double>(def.levels.size(), 1.0),
+                                    std::vector<double>(def.levels.size(), 1.0)};
+    }
+    seen_level[r][level] = true;
+    by_role[r].m[level] = p.m;
+    by_role[r].u[level] = p.u;
+  }
+  for (size_t r = 0; r < kRoleCount; ++r) {
+    if (!seen_role[r]) continue;
+    const ComparisonDef& def = comparison_def(role_at(r));
+    for (size_t level = 1; level < def.levels.size(); ++level)
+      if (!seen_level[r][level])
+        throw Error(sqlstate::kInvalidParameterValue, std::string("model lacks level \"") +
+                                                          def.levels[level] + "\" of role " +
+                                                          role_name(role_at(r)));
+    model.comparisons.push_back(std::move(by_role[r]));
+  }
+  return model;
+}
+
+Scorer::Scorer(const Model& model, const RecordSet& set)
+    : set_(set), prior_(std::log2(model.lambda / (1 - model.lambda))) {
+  for (Role role : set.roles()) {
+    const ComparisonParams* params = model.find(role);
+    if (!params)
+      throw Error(sqlstate::kInvalidParameterValue,
+                  std::string("the model has no parameters for role ") + role_name(role), {},
+                  "train a model with the same mapping (dedupe.train) or pass model => NULL");
+    Entry e{role, std::vector<double>(params->m.size(), 0.0), comparison_def(role).term_frequency,
+            std::log2(params->m[kExactLevel])};
+    for (size_t level = 1; level < params->m.size(); ++level)
+      e.weight[level] = std::log2(params->m[level] / params->u[level]);
+    entries_.push_back(std::move(e));
+  }
+}
+
+double Scorer::match_weight(uint32_t a, uint32_t b) const {
+  double w = prior_;
+  for (const Entry& e : entries_) {
+    const int level = compare(set_, e.role, a, b);
+    if (level == kExactLevel && e.term_frequency) {
+      w += e.log2_m_exact - set_.value(e.role, set_.id(e.role, a)).log2_frequency;
+    } else {
+      w += e.weight[level];
+    }
+  }
+  return w;
+}
+
+double Scorer::probability(double match_weight) {
+  return 1.0 / (1.0 + std::exp2(-match_weight));
+}
+
+double Scorer::weight_for(double probability) {
+  if (probability <= 0) return -INFINITY;
+  if (probability >= 1) return INFINITY;
+  return std::log2(probability / (1 - probability));
+}
+
+}  // namespace dedupe::match

@@ -1,0 +1,193 @@
+#include "core/match/record_set.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/normalize/company.hpp"
+#include "core/normalize/domain.hpp"
+#include "core/normalize/email.hpp"
+#include "core/normalize/name.hpp"
+#include "core/normalize/nicknames.hpp"
+#include "core/normalize/phone.hpp"
+#include "core/normalize/tokens.hpp"
+#include "core/similarity/double_metaphone.hpp"
+#include "core/similarity/metrics.hpp"
+#include "core/no_postgres.hpp"
+
+namespace dedupe::match {
+namespace {
+
+// Folded words separated by single spaces, punctuation gone ('12 Main St.' -> '12 main st').
+std::string folded_words(std::string_view raw) {
+  const auto tokens = detail::tokenize(detail::fold_fast(raw), /*amp_is_and=*/true);
+  return detail::join_words(tokens, 0, tokens.size());
+}
+
+// Folded letters and digits only: identifiers and postcodes are written with and without
+// spaces and dashes.
+std::string folded_alnum(std::string_view raw) {
+  std::string out;
+  for (char c : detail::fold_fast(raw))
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80)
+      out.push_back(c);
+  return out;
+}
+
+std::string digits(std::string_view raw) {
+  std::string out;
+  for (char c : raw)
+    if (c >= '0' && c <= '9') out.push_back(c);
+  return out;
+}
+
+// Roles compared with Jaro-Winkler or token similarity keep their code points.
+bool keeps_code_points(Role role) {
+  switch (role) {
+    case Role::kFirstName:
+    case Role::kLastName:
+    case Role::kFullName:
+    case Role::kCompany:
+    case Role::kStreet:
+    case Role::kLocality:
+    case Role::kCity:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string normalize_for_role(Role role, std::string_view raw, std::string_view phone_region) {
+  switch (role) {
+    case Role::kFirstName:
+    case Role::kLastName:
+    case Role::kFullName:
+      return normalize_name(raw);
+    case Role::kCompany:
+      return normalize_company(raw);
+    case Role::kEmail:
+      try {
+        return normalize_email(raw);
+      } catch (const Error&) {
+        return folded_alnum(raw);
+      }
+    case Role::kPhone:
+      try {
+        return normalize_phone(raw, phone_region);
+      } catch (const Error&) {
+        return digits(raw);
+      }
+    case Role::kDomain:
+      try {
+        return normalize_domain(raw);
+      } catch (const Error&) {
+        return folded_alnum(raw);
+      }
+    case Role::kDateOfBirth:
+      return digits(raw);
+    case Role::kPostcode:
+    case Role::kIdentifier:
+    case Role::kExternalId:
+      return folded_alnum(raw);
+    default:
+      return folded_words(raw);
+  }
+}
+
+std::vector<Role> RecordSet::roles() const {
+  std::vector<Role> out;
+  for (size_t i = 0; i < kRoleCount; ++i)
+    if (columns_[i].mapped) out.push_back(role_at(i));
+  return out;
+}
+
+size_t RecordSet::memory_bytes() const {
+  size_t bytes = row_ids_.capacity() * sizeof(int64_t);
+  for (const Column& c : columns_) {
+    bytes += c.ids.capacity() * sizeof(uint32_t) + c.values.capacity() * sizeof(Value);
+    for (const Value& v : c.values) bytes += v.text.capacity() + v.points.capacity() * 4;
+  }
+  return bytes;
+}
+
+RecordSetBuilder::RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region)
+    : roles_(roles), region_(std::move(phone_region)), raw_ids_(roles.size()) {
+  for (Role role : roles_) set_.columns_[role_index(role)].mapped = true;
+}
+
+void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>* raw) {
+  if (set_.row_ids_.size() >= kNull - 1)
+    throw Error(sqlstate::kProgramLimitExceeded, "too many rows for one batch run");
+  set_.row_ids_.push_back(row_id);
+  for (size_t k = 0; k < roles_.size(); ++k) {
+    uint32_t id = kNull;
+    if (raw[k]) {
+      auto& ids = raw_ids_[k];
+      auto [it, inserted] = ids.try_emplace(std::string(*raw[k]), static_cast<uint32_t>(ids.size()));
+      id = it->second;
+    }
+    set_.columns_[role_index(roles_[k])].ids.push_back(id);
+  }
+}
+
+RecordSet RecordSetBuilder::finish(const std::function<void()>& check) {
+  std::unordered_map<std::string, uint32_t> phonetic_ids;
+  for (size_t k = 0; k < roles_.size(); ++k) {
+    const Role role = roles_[k];
+    Column& column = set_.columns_[role_index(role)];
+    // Normalize each distinct raw value once; equal normalized forms share one id.
+    std::vector<uint32_t> remap(raw_ids_[k].size(), kNull);
+    std::unordered_map<std::string, uint32_t> normalized_ids;
+    size_t done = 0;
+    for (const auto& [raw, raw_id] : raw_ids_[k]) {
+      if (++done % 4096 == 0) check();
+      std::string normalized = normalize_for_role(role, raw, region_);
+      if (normalized.empty()) continue;
+      auto [it, inserted] =
+          normalized_ids.try_emplace(normalized, static_cast<uint32_t>(column.values.size()));
+      if (inserted) {
+        Value v;
+        v.text = std::move(normalized);
+        column.values.push_back(std::move(v));
+      }
+      remap[raw_id] = it->second;
+    }
+    raw_ids_[k] = {};
+    for (uint32_t& id : column.ids) {
+      if (id == kNull) continue;
+      id = remap[id];
+      if (id == kNull) continue;
+      ++column.values[id].count;
+      ++column.non_null;
+    }
+    // Per-value preparation.
+    std::unordered_map<std::string, uint32_t> canonical_ids;
+    for (uint32_t id = 0; id < column.values.size(); ++id) {
+      if (id % 4096 == 0) check();
+      Value& v = column.values[id];
+      v.canonical = id;
+      v.log2_frequency =
+          v.count ? std::log2(static_cast<double>(v.count) / static_cast<double>(column.non_null))
+                  : 0;
+      if (keeps_code_points(role)) v.points = code_points(v.text);
+      if (role == Role::kFirstName) {
+        auto [it, inserted] = canonical_ids.try_emplace(nickname_table().canonical(v.text),
+                                                        static_cast<uint32_t>(canonical_ids.size()));
+        v.canonical = it->second;
+      }
+      if (role == Role::kFirstName || role == Role::kLastName) {
+        const std::string code = double_metaphone(v.text).primary;
+        if (code.empty()) continue;
+        auto [it, inserted] = phonetic_ids.try_emplace(code,
+                                                       static_cast<uint32_t>(phonetic_ids.size()));
+        v.phonetic = it->second;
+      }
+    }
+  }
+  RecordSet out = std::move(set_);
+  set_ = RecordSet{};
+  return out;
+}
+
+}  // namespace dedupe::match

@@ -1,0 +1,204 @@
+// Batch matching core: per-role normalization, comparison levels, EM, the model's JSON.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/match/comparisons.hpp"
+#include "core/match/em.hpp"
+#include "core/match/model.hpp"
+#include "core/match/record_set.hpp"
+#include "core/match/training.hpp"
+#include "core/normalize/nicknames.hpp"
+
+namespace dedupe::match {
+namespace {
+
+using Raw = std::optional<std::string_view>;
+
+class BatchMatch : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    set_nickname_table_path(DEDUPE_SOURCE_DIR "/control/data/pg_dedupe_nicknames.csv");
+  }
+};
+
+RecordSet two_records(const std::vector<Role>& roles, const std::vector<Raw>& a,
+                      const std::vector<Raw>& b) {
+  RecordSetBuilder builder(roles);
+  builder.add(1, a.data());
+  builder.add(2, b.data());
+  return builder.finish([] {});
+}
+
+int level(Role role, Raw a, Raw b) {
+  RecordSet set = two_records({role}, {a}, {b});
+  return compare(set, role, 0, 1);
+}
+
+const std::string& level_name(Role role, int level) { return comparison_def(role).levels[level]; }
+
+TEST_F(BatchMatch, NormalizesPerRole) {
+  EXPECT_EQ(normalize_for_role(Role::kDateOfBirth, "1990-12-31", "US"), "19901231");
+  EXPECT_EQ(normalize_for_role(Role::kEmail, " Jane.Doe+x@GoogleMail.com", "US"), "janedoe@gmail.com");
+  EXPECT_EQ(normalize_for_role(Role::kEmail, "not an email", "US"), "notanemail");
+  EXPECT_EQ(normalize_for_role(Role::kPhone, "(415) 555-0132", "US"), "+14155550132");
+  EXPECT_EQ(normalize_for_role(Role::kFirstName, "  Dr. JOSÉ ", "US"), "jose");
+  EXPECT_EQ(normalize_for_role(Role::kPostcode, "SW1A 1AA", "US"), "sw1a1aa");
+  EXPECT_EQ(normalize_for_role(Role::kStreet, "12 Main St.", "US"), "12 main st");
+  EXPECT_EQ(normalize_for_role(Role::kCity, "  ", "US"), "");
+}
+
+TEST_F(BatchMatch, EqualNormalizedValuesShareAnId) {
+  RecordSetBuilder builder({Role::kLastName});
+  for (Raw v : {Raw("Smith"), Raw("SMITH "), Raw(), Raw("  "), Raw("Jones")}) builder.add(7, &v);
+  RecordSet set = builder.finish([] {});
+  ASSERT_EQ(set.size(), 5u);
+  EXPECT_EQ(set.id(Role::kLastName, 0), set.id(Role::kLastName, 1));
+  EXPECT_EQ(set.id(Role::kLastName, 2), kNull);
+  EXPECT_EQ(set.id(Role::kLastName, 3), kNull);  // blank counts as missing
+  EXPECT_EQ(set.column(Role::kLastName).non_null, 3u);
+  const Value& smith = set.value(Role::kLastName, set.id(Role::kLastName, 0));
+  EXPECT_EQ(smith.count, 2u);
+  EXPECT_DOUBLE_EQ(smith.log2_frequency, std::log2(2.0 / 3.0));
+}
+
+TEST_F(BatchMatch, DateOfBirthLevels) {
+  const Role r = Role::kDateOfBirth;
+  EXPECT_EQ(level_name(r, level(r, "19900312", "1990-03-12")), "exact");
+  EXPECT_EQ(level_name(r, level(r, "19900312", "19901203")), "day_month_swapped");
+  EXPECT_EQ(level_name(r, level(r, "19900312", "19900321")), "one_edit");  // transposed digits
+  EXPECT_EQ(level_name(r, level(r, "19900312", "19900313")), "one_edit");
+  EXPECT_EQ(level_name(r, level(r, "19900312", "19910313")), "two_edits");
+  EXPECT_EQ(level_name(r, level(r, "19900312", "20011225")), "else");
+  EXPECT_EQ(level(r, "19900312", std::nullopt), kNullLevel);
+}
+
+TEST_F(BatchMatch, NameLevels) {
+  const Role f = Role::kFirstName;
+  EXPECT_EQ(level_name(f, level(f, "Bob", "Robert")), "nickname");
+  EXPECT_EQ(level_name(f, level(f, "Katherine", "Kahterine")), "one_edit");
+  EXPECT_EQ(level_name(f, level(f, "Alexandra", "Alexandrina")), "jaro_winkler_0.9");
+  EXPECT_EQ(level_name(f, level(f, "Jonathan", "Johnathon")), "jaro_winkler_0.8");
+  EXPECT_EQ(level_name(f, level(f, "Maria", "Marta")), "one_edit");
+  EXPECT_EQ(level_name(f, level(f, "Alice", "Zoe")), "else");
+  const Role l = Role::kLastName;
+  EXPECT_EQ(level_name(l, level(l, "Wojcikiewicz", "Wojcikiewicz")), "exact");
+  EXPECT_EQ(level_name(l, level(l, "Schmidt", "Schmitt")), "one_edit");
+}
+
+TEST_F(BatchMatch, SwappedGivenAndFamilyName) {
+  RecordSet set = two_records({Role::kFirstName, Role::kLastName}, {"Harrison", "Mason"},
+                              {"Mason", "Harisson"});
+  EXPECT_EQ(level_name(Role::kFirstName, compare(set, Role::kFirstName, 0, 1)),
+            "swapped_with_last_name");
+  EXPECT_EQ(level_name(Role::kLastName, compare(set, Role::kLastName, 0, 1)),
+            "swapped_with_first_name");
+}
+
+TEST_F(BatchMatch, ContactLevels) {
+  EXPECT_EQ(level(Role::kPhone, "(415) 555-0132", "+1 415 555 0132"), kExactLevel);
+  EXPECT_EQ(level_name(Role::kPhone, level(Role::kPhone, "+14155550132", "+14155550123")),
+            "one_edit");
+  EXPECT_EQ(level(Role::kEmail, "J.Doe@gmail.com", "jdoe@gmail.com"), kExactLevel);
+  EXPECT_EQ(level_name(Role::kPostcode, level(Role::kPostcode, "2601", "2610")), "one_edit");
+}
+
+// EM recovers m and lambda from patterns drawn (in expectation) from a known model.
+TEST_F(BatchMatch, ExpectationMaximizationRecoversM) {
+  const std::vector<Role> roles = {Role::kDateOfBirth, Role::kState, Role::kHouseNumber};
+  LevelTable m(kRoleCount), u(kRoleCount);
+  m[role_index(Role::kDateOfBirth)] = {0, 0.85, 0.03, 0.07, 0.02, 0.03};
+  u[role_index(Role::kDateOfBirth)] = {0, 0.0005, 0.0001, 0.002, 0.01, 0.9874};
+  m[role_index(Role::kState)] = {0, 0.9, 0.1};
+  u[role_index(Role::kState)] = {0, 0.2, 0.8};
+  m[role_index(Role::kHouseNumber)] = {0, 0.8, 0.2};
+  u[role_index(Role::kHouseNumber)] = {0, 0.01, 0.99};
+  const double lambda = 0.3, total = 1e7;
+  PatternCounts patterns;
+  for (int d = 1; d <= 5; ++d)
+    for (int s = 1; s <= 2; ++s)
+      for (int h = 1; h <= 2; ++h) {
+        Pattern p = with_level(with_level(with_level(0, roles[0], d), roles[1], s), roles[2], h);
+        const double pm = m[role_index(roles[0])][d] * m[role_index(roles[1])][s] *
+                          m[role_index(roles[2])][h];
+        const double pu = u[role_index(roles[0])][d] * u[role_index(roles[1])][s] *
+                          u[role_index(roles[2])][h];
+        patterns[p] = static_cast<uint64_t>(std::llround(total * (lambda * pm + (1 - lambda) * pu)));
+      }
+  LevelTable start(kRoleCount);
+  for (Role r : roles) start[role_index(r)] = default_m(r);
+  EmResult result = expectation_maximization(patterns, roles, u, start, 0.5, 500, 1e-9);
+  EXPECT_TRUE(result.converged);
+  EXPECT_NEAR(result.lambda, lambda, 0.01);
+  for (Role r : roles)
+    for (size_t level = 1; level < m[role_index(r)].size(); ++level)
+      EXPECT_NEAR(result.m[role_index(r)][level], m[role_index(r)][level], 0.01)
+          << role_name(r) << " level " << level;
+}
+
+TEST_F(BatchMatch, ModelRoundTripsThroughLevels) {
+  Model model;
+  model.lambda = 0.001;
+  model.comparisons.push_back({Role::kState, {1, 0.9, 0.1}, {1, 0.2, 0.8}});
+  const std::string json = model.to_json();
+  EXPECT_NE(json.find("\"role\": \"state\""), std::string::npos) << json;
+  EXPECT_NE(json.find("{\"level\": \"exact\", \"m\": 0.9, \"u\": 0.2}"), std::string::npos) << json;
+  Model back = model_from_levels(0.001, {{"state", "exact", 0.9, 0.2}, {"state", "else", 0.1, 0.8}});
+  ASSERT_EQ(back.comparisons.size(), 1u);
+  EXPECT_DOUBLE_EQ(back.comparisons[0].m[1], 0.9);
+  EXPECT_DOUBLE_EQ(back.comparisons[0].u[2], 0.8);
+}
+
+TEST_F(BatchMatch, BadModelParametersAreRejected) {
+  auto code = [](double lambda, std::vector<LevelParams> levels) -> std::string {
+    try {
+      model_from_levels(lambda, levels);
+    } catch (const Error& e) {
+      return std::string(e.sqlstate()) + " " + e.what();
+    }
+    return "ok";
+  };
+  EXPECT_EQ(code(0.5, {{"state", "exact", 0.9, 0.2}, {"state", "else", 0.1, 0.8}}), "ok");
+  EXPECT_EQ(code(1.5, {}).substr(0, 5), "22023");
+  EXPECT_EQ(code(0.1, {{"shoe_size", "exact", 0.9, 0.2}}).substr(0, 5), "22023");
+  EXPECT_EQ(code(0.1, {{"state", "close", 0.9, 0.2}}).substr(0, 5), "22023");
+  EXPECT_EQ(code(0.1, {{"state", "exact", 0, 0.2}, {"state", "else", 0.1, 0.8}}).substr(0, 5),
+            "22023");
+  EXPECT_EQ(code(0.1, {{"state", "exact", 0.9, 0.2}}), "22023 model lacks level \"else\" of role state");
+}
+
+TEST_F(BatchMatch, ScorerWeighsRareValuesMore) {
+  // 'smith' is common, 'wojcikiewicz' rare: an exact agreement on the rare name weighs more.
+  RecordSetBuilder builder({Role::kLastName});
+  std::vector<std::string> names = {"wojcikiewicz", "wojcikiewicz"};
+  for (int i = 0; i < 20; ++i) names.push_back("smith");
+  for (int i = 0; i < 20; ++i) names.push_back("name" + std::string(1, 'a' + i));
+  int64_t id = 0;
+  for (const auto& n : names) {
+    Raw v = n;
+    builder.add(++id, &v);
+  }
+  RecordSet set = builder.finish([] {});
+  Model model;
+  model.lambda = 0.01;
+  model.comparisons.push_back({Role::kLastName, {1, 0.9, 0.02, 0.02, 0.02, 0.02, 0.02},
+                               {1, 0.05, 0.01, 0.01, 0.01, 0.01, 0.91}});
+  Scorer scorer(model, set);
+  EXPECT_GT(scorer.match_weight(0, 1), scorer.match_weight(2, 3) + 2);
+  EXPECT_NEAR(Scorer::probability(Scorer::weight_for(0.9)), 0.9, 1e-12);
+}
+
+TEST_F(BatchMatch, ScorerNeedsEveryMappedRole) {
+  RecordSet set = two_records({Role::kCity}, {"x"}, {"y"});
+  Model model;
+  try {
+    Scorer scorer(model, set);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.sqlstate(), "22023");
+  }
+}
+
+}  // namespace
+}  // namespace dedupe::match
