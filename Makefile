@@ -4,6 +4,7 @@
 #   make demo    the README's example session on real rows, in a throwaway cluster
 #   make fuzz    libFuzzer targets (FUZZ_SECONDS each, default 60)
 #   make bench   benchmarks that print figures; never fail on speed
+#   make accuracy  FEBRL precision / recall / F1 of dedupe.cluster next to a naive baseline
 
 EXTVERSION   = 0.1.0
 MODULE_big   = pg_dedupe
@@ -39,7 +40,7 @@ include $(PGXS)
 control/pg_dedupe--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $(SQL_PARTS) > $@
 
-.PHONY: deps test demo fuzz bench unit format
+.PHONY: deps test demo fuzz bench unit format accuracy
 deps:
 	scripts/install-deps
 
@@ -57,6 +58,10 @@ fuzz: deps
 
 bench: deps
 	scripts/bench
+
+accuracy: deps
+	make -s -j2 >/dev/null
+	scripts/with-cluster test/accuracy/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -6,12 +6,14 @@ extern "C" {
 }
 
 #include "core/normalize/fold.hpp"
+#include "pg/batch_run.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
 
 void _PG_init(void) {
   // Every dedupe.* GUC is defined by the feature that owns it before this line.
+  dedupe::pg::define_batch_settings();
   MarkGUCPrefixReserved("dedupe");
 }
 }

@@ -42,16 +42,20 @@ int main(int argc, char** argv) {
   double threshold = 0.9;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
-    if (!strcmp(argv[i], "--ssn")) ssn = true;
-    else if (!strcmp(argv[i], "-v")) verbose = true;
-    else if (!strcmp(argv[i], "--threshold")) threshold = atof(argv[++i]);
-    else files.push_back(argv[i]);
+    if (!strcmp(argv[i], "--ssn"))
+      ssn = true;
+    else if (!strcmp(argv[i], "-v"))
+      verbose = true;
+    else if (!strcmp(argv[i], "--threshold"))
+      threshold = atof(argv[++i]);
+    else
+      files.push_back(argv[i]);
   }
   using match::Role;
   // given_name, surname, street_number, address_1, address_2, suburb, postcode, state, dob, ssn
-  std::vector<Role> roles = {Role::kFirstName, Role::kLastName,  Role::kHouseNumber,
-                             Role::kStreet,    Role::kLocality,  Role::kCity,
-                             Role::kPostcode,  Role::kState,     Role::kDateOfBirth};
+  std::vector<Role> roles = {Role::kFirstName, Role::kLastName, Role::kHouseNumber,
+                             Role::kStreet,    Role::kLocality, Role::kCity,
+                             Role::kPostcode,  Role::kState,    Role::kDateOfBirth};
   if (ssn) roles.push_back(Role::kIdentifier);
   match::RecordSetBuilder builder(roles);
   std::vector<std::string> entity;
@@ -77,8 +81,7 @@ int main(int argc, char** argv) {
   match::Model model = match::train(set, {}, control);
   auto t1 = std::chrono::steady_clock::now();
   if (verbose) std::cout << model.to_json() << "\n";
-  cluster::CandidatePairs pairs =
-      cluster::block(set, cluster::automatic_rules(set), {}, control);
+  cluster::CandidatePairs pairs = cluster::block(set, cluster::automatic_rules(set), {}, control);
   match::Scorer scorer(model, set);
   auto clustering = cluster::cluster_records(set, pairs, scorer, threshold, control);
   auto t2 = std::chrono::steady_clock::now();
@@ -103,11 +106,12 @@ int main(int argc, char** argv) {
     for (auto& [e, k] : by) tp += k * (k - 1) / 2;
   }
   double p = predicted ? double(tp) / predicted : 1, r = double(tp) / true_pairs;
-  std::printf("records %zu  candidates %zu  blocking recall %.4f  P %.4f R %.4f F1 %.4f  "
-              "train %.2fs total %.2fs lambda %.3g\n",
-              set.size(), pairs.size(), double(blocked_true) / true_pairs, p, r,
-              2 * p * r / (p + r), std::chrono::duration<double>(t1 - t0).count(),
-              std::chrono::duration<double>(t2 - t0).count(), model.lambda);
+  std::printf(
+      "records %zu  candidates %zu  blocking recall %.4f  P %.4f R %.4f F1 %.4f  "
+      "train %.2fs total %.2fs lambda %.3g\n",
+      set.size(), pairs.size(), double(blocked_true) / true_pairs, p, r, 2 * p * r / (p + r),
+      std::chrono::duration<double>(t1 - t0).count(),
+      std::chrono::duration<double>(t2 - t0).count(), model.lambda);
   if (getenv("SHOW_UNBLOCKED")) {
     std::set<std::pair<uint32_t, uint32_t>> blocked;
     for (size_t i = 0; i < pairs.size(); ++i) blocked.insert({pairs.a(i), pairs.b(i)});

@@ -67,10 +67,10 @@ TEST_F(BatchCluster, AutomaticRulesFollowTheMapping) {
 
 TEST_F(BatchCluster, RulesBringTogetherWhatTheyShould) {
   match::RecordSet set = people({
-      {"john", "smith", "19900101", "2600", "canberra"},   // 0
-      {"jon", "smyth", "19900101", "9999", "perth"},       // 1: same dob
+      {"john", "smith", "19900101", "2600", "canberra"},  // 0
+      {"jon", "smyth", "19900101", "9999", "perth"},      // 1: same dob
       {"smith", "john", std::nullopt, "1234", "hobart"},  // 2: names swapped
-      {"zoe", "quinn", "20010203", "5000", "adelaide"},    // 3: nothing in common
+      {"zoe", "quinn", "20010203", "5000", "adelaide"},   // 3: nothing in common
   });
   CandidatePairs dob = block(set, {"date_of_birth"}, {}, {});
   EXPECT_EQ(pair_set(dob), (std::set<std::pair<uint32_t, uint32_t>>{{0, 1}}));
@@ -120,11 +120,13 @@ TEST_F(BatchCluster, UnknownOrUnmappedRulesAreRejected) {
 // Many distinct people, some entered twice with typos: the learned model links the twins
 // and nobody else; cluster ids are the smallest row id of each cluster.
 TEST_F(BatchCluster, TrainsAndClustersUnlabeledData) {
-  const char* first[] = {"james", "mary", "robert", "patricia", "john", "jennifer", "michael",
-                         "linda", "william", "elizabeth", "david", "barbara", "richard", "susan"};
-  const char* last[] = {"smith", "johnson", "williams", "brown", "jones", "garcia", "miller",
-                        "davis", "rodriguez", "martinez", "hernandez", "lopez", "gonzalez",
-                        "wilson", "anderson", "thomas", "taylor", "moore", "jackson", "martin"};
+  const char* first[] = {"james",    "mary",    "robert",  "patricia", "john",
+                         "jennifer", "michael", "linda",   "william",  "elizabeth",
+                         "david",    "barbara", "richard", "susan"};
+  const char* last[] = {"smith",     "johnson", "williams", "brown",     "jones",
+                        "garcia",    "miller",  "davis",    "rodriguez", "martinez",
+                        "hernandez", "lopez",   "gonzalez", "wilson",    "anderson",
+                        "thomas",    "taylor",  "moore",    "jackson",   "martin"};
   const char* city[] = {"sydney", "melbourne", "brisbane", "perth", "adelaide", "hobart"};
   std::vector<std::string> storage;
   storage.reserve(4000);

@@ -40,7 +40,8 @@ const std::string& level_name(Role role, int level) { return comparison_def(role
 
 TEST_F(BatchMatch, NormalizesPerRole) {
   EXPECT_EQ(normalize_for_role(Role::kDateOfBirth, "1990-12-31", "US"), "19901231");
-  EXPECT_EQ(normalize_for_role(Role::kEmail, " Jane.Doe+x@GoogleMail.com", "US"), "janedoe@gmail.com");
+  EXPECT_EQ(normalize_for_role(Role::kEmail, " Jane.Doe+x@GoogleMail.com", "US"),
+            "janedoe@gmail.com");
   EXPECT_EQ(normalize_for_role(Role::kEmail, "not an email", "US"), "notanemail");
   EXPECT_EQ(normalize_for_role(Role::kPhone, "(415) 555-0132", "US"), "+14155550132");
   EXPECT_EQ(normalize_for_role(Role::kFirstName, "  Dr. JOSÉ ", "US"), "jose");
@@ -120,11 +121,12 @@ TEST_F(BatchMatch, ExpectationMaximizationRecoversM) {
     for (int s = 1; s <= 2; ++s)
       for (int h = 1; h <= 2; ++h) {
         Pattern p = with_level(with_level(with_level(0, roles[0], d), roles[1], s), roles[2], h);
-        const double pm = m[role_index(roles[0])][d] * m[role_index(roles[1])][s] *
-                          m[role_index(roles[2])][h];
-        const double pu = u[role_index(roles[0])][d] * u[role_index(roles[1])][s] *
-                          u[role_index(roles[2])][h];
-        patterns[p] = static_cast<uint64_t>(std::llround(total * (lambda * pm + (1 - lambda) * pu)));
+        const double pm =
+            m[role_index(roles[0])][d] * m[role_index(roles[1])][s] * m[role_index(roles[2])][h];
+        const double pu =
+            u[role_index(roles[0])][d] * u[role_index(roles[1])][s] * u[role_index(roles[2])][h];
+        patterns[p] =
+            static_cast<uint64_t>(std::llround(total * (lambda * pm + (1 - lambda) * pu)));
       }
   LevelTable start(kRoleCount);
   for (Role r : roles) start[role_index(r)] = default_m(r);
@@ -144,7 +146,8 @@ TEST_F(BatchMatch, ModelRoundTripsThroughLevels) {
   const std::string json = model.to_json();
   EXPECT_NE(json.find("\"role\": \"state\""), std::string::npos) << json;
   EXPECT_NE(json.find("{\"level\": \"exact\", \"m\": 0.9, \"u\": 0.2}"), std::string::npos) << json;
-  Model back = model_from_levels(0.001, {{"state", "exact", 0.9, 0.2}, {"state", "else", 0.1, 0.8}});
+  Model back =
+      model_from_levels(0.001, {{"state", "exact", 0.9, 0.2}, {"state", "else", 0.1, 0.8}});
   ASSERT_EQ(back.comparisons.size(), 1u);
   EXPECT_DOUBLE_EQ(back.comparisons[0].m[1], 0.9);
   EXPECT_DOUBLE_EQ(back.comparisons[0].u[2], 0.8);
@@ -165,7 +168,8 @@ TEST_F(BatchMatch, BadModelParametersAreRejected) {
   EXPECT_EQ(code(0.1, {{"state", "close", 0.9, 0.2}}).substr(0, 5), "22023");
   EXPECT_EQ(code(0.1, {{"state", "exact", 0, 0.2}, {"state", "else", 0.1, 0.8}}).substr(0, 5),
             "22023");
-  EXPECT_EQ(code(0.1, {{"state", "exact", 0.9, 0.2}}), "22023 model lacks level \"else\" of role state");
+  EXPECT_EQ(code(0.1, {{"state", "exact", 0.9, 0.2}}),
+            "22023 model lacks level \"else\" of role state");
 }
 
 TEST_F(BatchMatch, ScorerWeighsRareValuesMore) {
@@ -182,7 +186,8 @@ TEST_F(BatchMatch, ScorerWeighsRareValuesMore) {
   RecordSet set = builder.finish([] {});
   Model model;
   model.lambda = 0.01;
-  model.comparisons.push_back({Role::kLastName, {1, 0.9, 0.02, 0.02, 0.02, 0.02, 0.02},
+  model.comparisons.push_back({Role::kLastName,
+                               {1, 0.9, 0.02, 0.02, 0.02, 0.02, 0.02},
                                {1, 0.05, 0.01, 0.01, 0.01, 0.01, 0.91}});
   Scorer scorer(model, set);
   EXPECT_GT(scorer.match_weight(0, 1), scorer.match_weight(2, 3) + 2);

@@ -31,17 +31,25 @@ const std::vector<RuleDef>& catalog() {
       {"name_phonetic",
        "same Double Metaphone codes of given and family name, in either order",
        {Role::kFirstName, Role::kLastName}},
-      {"postcode_initial", "same postcode and given-name initial", {Role::kPostcode, Role::kFirstName}},
+      {"postcode_initial",
+       "same postcode and given-name initial",
+       {Role::kPostcode, Role::kFirstName}},
       {"postcode_name_phonetic",
        "same postcode and the Double Metaphone code of either name part",
        {Role::kPostcode, Role::kFirstName, Role::kLastName}},
-      {"postcode_house_number", "same postcode and house number", {Role::kPostcode, Role::kHouseNumber}},
+      {"postcode_house_number",
+       "same postcode and house number",
+       {Role::kPostcode, Role::kHouseNumber}},
       {"street_address", "same house number and street", {Role::kHouseNumber, Role::kStreet}},
       {"company", "same normalized company name", {Role::kCompany}},
-      {"sorted_family_name", "neighbours in the order family name, given name", {Role::kLastName},
+      {"sorted_family_name",
+       "neighbours in the order family name, given name",
+       {Role::kLastName},
        true},
-      {"sorted_given_name", "neighbours in the order given name, family name",
-       {Role::kFirstName, Role::kLastName}, true},
+      {"sorted_given_name",
+       "neighbours in the order given name, family name",
+       {Role::kFirstName},
+       true},
       {"sorted_full_name", "neighbours in the order of the full name", {Role::kFullName}, true},
   };
   return rules;
@@ -139,8 +147,10 @@ class Generator {
       const uint32_t id = set_.id(role, rec);
       return id == kNull ? 0 : uint64_t{ranks[id]} + 1;
     };
-    const uint64_t last = rank(Role::kLastName, last_rank_), first = rank(Role::kFirstName, first_rank_);
-    if (set_.has(Role::kFullName) && !set_.has(Role::kLastName)) return rank(Role::kFullName, full_rank_);
+    const uint64_t last = rank(Role::kLastName, last_rank_),
+                   first = rank(Role::kFirstName, first_rank_);
+    if (set_.has(Role::kFullName) && !set_.has(Role::kLastName))
+      return rank(Role::kFullName, full_rank_);
     return given_first ? (first << 32) | last : (last << 32) | first;
   }
 
@@ -196,7 +206,8 @@ class Generator {
     if (name == "postcode_initial") {
       const uint32_t p = set_.id(Role::kPostcode, rec), f = set_.id(Role::kFirstName, rec);
       if (p == kNull || f == kNull) return false;
-      key = (uint64_t{p} << 8) | static_cast<unsigned char>(set_.value(Role::kFirstName, f).text[0]);
+      key =
+          (uint64_t{p} << 8) | static_cast<unsigned char>(set_.value(Role::kFirstName, f).text[0]);
       return true;
     }
     key = 0;
@@ -254,8 +265,7 @@ void check_rules(const RecordSet& set, const std::vector<std::string>& rules) {
   if (rules.empty())
     throw Error(sqlstate::kInvalidParameterValue, "no blocking rule applies to the mapped roles",
                 {}, "rules are " + rule_names() + "; map roles they need or name rules");
-  if (rules.size() > 255)
-    throw Error(sqlstate::kInvalidParameterValue, "too many blocking rules");
+  if (rules.size() > 255) throw Error(sqlstate::kInvalidParameterValue, "too many blocking rules");
   for (const std::string& name : rules) {
     const RuleDef* rule = find_rule(name);
     if (!rule)
@@ -263,9 +273,9 @@ void check_rules(const RecordSet& set, const std::vector<std::string>& rules) {
                   "rules are " + rule_names());
     for (Role r : rule->roles)
       if (!set.has(r))
-        throw Error(sqlstate::kInvalidParameterValue,
-                    "blocking rule \"" + name + "\" needs role " + match::role_name(r) +
-                        ", which is not mapped");
+        throw Error(sqlstate::kInvalidParameterValue, "blocking rule \"" + name + "\" needs role " +
+                                                          match::role_name(r) +
+                                                          ", which is not mapped");
   }
 }
 

@@ -9,7 +9,10 @@
 namespace dedupe::cluster {
 
 UnionFind::UnionFind(size_t n)
-    : parent_(n), size_(n, 1), min_link_(n, std::numeric_limits<double>::infinity()), components_(n) {
+    : parent_(n),
+      size_(n, 1),
+      min_link_(n, std::numeric_limits<double>::infinity()),
+      components_(n) {
   std::iota(parent_.begin(), parent_.end(), 0u);
 }
 

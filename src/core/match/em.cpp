@@ -56,7 +56,8 @@ EmResult expectation_maximization(const PatternCounts& patterns, const std::vect
       if (sum <= 0) continue;  // never compared: keep the starting values
       auto& m = result.m[role_index(r)];
       double norm = 0;
-      for (size_t level = 1; level < sums.size(); ++level) norm += std::max(sums[level] / sum, kFloor);
+      for (size_t level = 1; level < sums.size(); ++level)
+        norm += std::max(sums[level] / sum, kFloor);
       for (size_t level = 1; level < sums.size(); ++level) {
         const double next = std::max(sums[level] / sum, kFloor) / norm;
         change = std::max(change, std::abs(next - m[level]));

@@ -119,9 +119,7 @@ double Scorer::match_weight(uint32_t a, uint32_t b) const {
   return w;
 }
 
-double Scorer::probability(double match_weight) {
-  return 1.0 / (1.0 + std::exp2(-match_weight));
-}
+double Scorer::probability(double match_weight) { return 1.0 / (1.0 + std::exp2(-match_weight)); }
 
 double Scorer::weight_for(double probability) {
   if (probability <= 0) return -INFINITY;

@@ -124,7 +124,8 @@ void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>
     uint32_t id = kNull;
     if (raw[k]) {
       auto& ids = raw_ids_[k];
-      auto [it, inserted] = ids.try_emplace(std::string(*raw[k]), static_cast<uint32_t>(ids.size()));
+      auto [it, inserted] =
+          ids.try_emplace(std::string(*raw[k]), static_cast<uint32_t>(ids.size()));
       id = it->second;
     }
     set_.columns_[role_index(roles_[k])].ids.push_back(id);
@@ -172,15 +173,15 @@ RecordSet RecordSetBuilder::finish(const std::function<void()>& check) {
                   : 0;
       if (keeps_code_points(role)) v.points = code_points(v.text);
       if (role == Role::kFirstName) {
-        auto [it, inserted] = canonical_ids.try_emplace(nickname_table().canonical(v.text),
-                                                        static_cast<uint32_t>(canonical_ids.size()));
+        auto [it, inserted] = canonical_ids.try_emplace(
+            nickname_table().canonical(v.text), static_cast<uint32_t>(canonical_ids.size()));
         v.canonical = it->second;
       }
       if (role == Role::kFirstName || role == Role::kLastName) {
         const std::string code = double_metaphone(v.text).primary;
         if (code.empty()) continue;
-        auto [it, inserted] = phonetic_ids.try_emplace(code,
-                                                       static_cast<uint32_t>(phonetic_ids.size()));
+        auto [it, inserted] =
+            phonetic_ids.try_emplace(code, static_cast<uint32_t>(phonetic_ids.size()));
         v.phonetic = it->second;
       }
     }

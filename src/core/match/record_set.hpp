@@ -25,11 +25,11 @@ inline constexpr uint32_t kNull = UINT32_MAX;
 // One distinct normalized value of a role.
 struct Value {
   std::string text;
-  std::u32string points;     // code points of text, for edit distances and Jaro-Winkler
-  uint32_t count = 0;        // records holding it
-  uint32_t canonical = 0;    // first names: id of the nickname-canonical form; else own id
-  uint32_t phonetic = kNull; // names: id of the Double Metaphone primary code
-  double log2_frequency = 0; // log2(count / records with a value in this role)
+  std::u32string points;      // code points of text, for edit distances and Jaro-Winkler
+  uint32_t count = 0;         // records holding it
+  uint32_t canonical = 0;     // first names: id of the nickname-canonical form; else own id
+  uint32_t phonetic = kNull;  // names: id of the Double Metaphone primary code
+  double log2_frequency = 0;  // log2(count / records with a value in this role)
 };
 
 struct Column {

@@ -6,9 +6,9 @@ namespace dedupe::match {
 namespace {
 
 constexpr const char* kNames[kRoleCount] = {
-    "external_id", "email", "phone",  "first_name", "last_name", "full_name",
-    "date_of_birth", "company", "domain", "house_number", "street", "locality",
-    "city", "postcode", "state", "country", "identifier"};
+    "external_id",   "email",    "phone",  "first_name",   "last_name", "full_name",
+    "date_of_birth", "company",  "domain", "house_number", "street",    "locality",
+    "city",          "postcode", "state",  "country",      "identifier"};
 
 }  // namespace
 

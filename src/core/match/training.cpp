@@ -15,12 +15,12 @@ namespace {
 // all its roles are mapped and it brings enough pairs together.
 const std::vector<std::vector<Role>>& session_rules() {
   static const std::vector<std::vector<Role>> rules = {
-      {Role::kDateOfBirth},       {Role::kFirstName, Role::kLastName},
-      {Role::kFullName},          {Role::kPostcode},
-      {Role::kEmail},             {Role::kPhone},
-      {Role::kExternalId},        {Role::kIdentifier},
-      {Role::kCompany},           {Role::kLastName},
-      {Role::kCity},              {Role::kStreet},
+      {Role::kDateOfBirth}, {Role::kFirstName, Role::kLastName},
+      {Role::kFullName},    {Role::kPostcode},
+      {Role::kEmail},       {Role::kPhone},
+      {Role::kExternalId},  {Role::kIdentifier},
+      {Role::kCompany},     {Role::kLastName},
+      {Role::kCity},        {Role::kStreet},
       {Role::kFirstName},
   };
   return rules;
@@ -70,7 +70,8 @@ std::vector<double> default_m(Role role) {
   m[kExactLevel] = levels == 3 ? 0.9 : 0.8;
   double share = 0.15, sum = 0;
   for (size_t level = 2; level + 1 < levels; ++level) sum += std::pow(0.5, level - 2);
-  for (size_t level = 2; level + 1 < levels; ++level) m[level] = share * std::pow(0.5, level - 2) / sum;
+  for (size_t level = 2; level + 1 < levels; ++level)
+    m[level] = share * std::pow(0.5, level - 2) / sum;
   m[levels - 1] = levels == 3 ? 0.1 : 0.05;
   return m;
 }
@@ -208,7 +209,8 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
     for (const Session& s : sessions) {
       if (std::find(s.estimated.begin(), s.estimated.end(), r) == s.estimated.end()) continue;
       const double w = s.em.lambda * s.sampled;
-      for (size_t level = 1; level < levels; ++level) sum[level] += w * s.em.m[role_index(r)][level];
+      for (size_t level = 1; level < levels; ++level)
+        sum[level] += w * s.em.m[role_index(r)][level];
       weight += w;
     }
     m[role_index(r)] = default_m(r);
@@ -232,10 +234,11 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
     const double lambda = std::clamp(matches / total, 1.0 / (total + 1), 0.5);
     log_odds.push_back(std::log(lambda / (1 - lambda)));
     report += std::string(report.empty() ? "" : ", ") + "{\"rule\": \"" + s.rule +
-              "\", \"pairs\": " + std::to_string(s.pairs) + ", \"sampled\": " +
-              std::to_string(s.sampled) + ", \"match_share\": " + number(s.em.lambda) +
-              ", \"iterations\": " + std::to_string(s.em.iterations) + ", \"lambda\": " +
-              number(lambda) + "}";
+              "\", \"pairs\": " + std::to_string(s.pairs) +
+              ", \"sampled\": " + std::to_string(s.sampled) +
+              ", \"match_share\": " + number(s.em.lambda) +
+              ", \"iterations\": " + std::to_string(s.em.iterations) +
+              ", \"lambda\": " + number(lambda) + "}";
   }
   if (log_odds.empty()) {
     model.lambda = std::clamp(1.0 / std::max(1.0, static_cast<double>(n)), 1e-9, 0.5);
@@ -245,8 +248,9 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
     const double median = k % 2 ? log_odds[k / 2] : (log_odds[k / 2 - 1] + log_odds[k / 2]) / 2;
     model.lambda = 1.0 / (1.0 + std::exp(-median));
   }
-  model.training = "{\"records\": " + std::to_string(n) + ", \"u_pairs\": " +
-                   std::to_string(u_pairs) + ", \"sessions\": [" + report + "]}";
+  model.training = "{\"records\": " + std::to_string(n) +
+                   ", \"u_pairs\": " + std::to_string(u_pairs) + ", \"sessions\": [" + report +
+                   "]}";
   return model;
 }
 
