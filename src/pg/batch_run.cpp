@@ -322,7 +322,33 @@ match::Model load_model(const std::string& name) {
                   "model \"" + name + "\" has a level of role " + *role + " without level, m or u");
     levels.push_back(match::LevelParams{*role, *level, std::stod(*m), std::stod(*u)});
   }
-  return match::model_from_levels(std::stod(*lambda), levels);
+  // Address parts that agree together more often than independence says (optional).
+  const uint64 sets = pg_call([&] {
+    Datum args[1] = {CStringGetTextDatum(name.c_str())};
+    SPI_execute_with_args(
+        "SELECT (SELECT pg_catalog.string_agg(r, ',') FROM pg_catalog.jsonb_array_elements_text("
+        "          d.v OPERATOR(pg_catalog.->) 'roles') r),"
+        "       (d.v OPERATOR(pg_catalog.->>) 'bits')::pg_catalog.float8"
+        " FROM dedupe.models m, pg_catalog.jsonb_array_elements(COALESCE("
+        "   m.params OPERATOR(pg_catalog.->) 'dependence', '[]'::pg_catalog.jsonb)) d(v)"
+        " WHERE m.name OPERATOR(pg_catalog.=) $1",
+        1, argtypes, args, nullptr, true, 0);
+    return SPI_processed;
+  });
+  std::vector<std::pair<std::vector<std::string>, double>> dependence;
+  for (uint64 r = 0; r < sets; ++r) {
+    const auto roles = text_at(r, 1), bits = text_at(r, 2);
+    if (!roles || !bits)
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "model \"" + name + "\" has a dependence without roles or bits");
+    std::vector<std::string> names;
+    size_t start = 0;
+    for (size_t comma; (comma = roles->find(',', start)) != std::string::npos; start = comma + 1)
+      names.push_back(roles->substr(start, comma - start));
+    names.push_back(roles->substr(start));
+    dependence.emplace_back(std::move(names), std::stod(*bits));
+  }
+  return match::model_from_levels(std::stod(*lambda), levels, dependence);
 }
 
 }  // namespace dedupe::pg

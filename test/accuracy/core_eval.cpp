@@ -20,6 +20,28 @@
 #include "core/normalize/nicknames.hpp"
 
 using namespace dedupe;
+static std::vector<std::string> rules_from_env(const match::RecordSet& set) {
+  const char* env = getenv("RULES");
+  if (!env) return cluster::automatic_rules(set);
+  std::vector<std::string> out;
+  std::string cur;
+  for (const char* p = env;; ++p) {
+    if (*p == ',' || !*p) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      if (!*p) break;
+    } else
+      cur.push_back(*p);
+  }
+  return out;
+}
+static cluster::BlockingOptions options_from_env() {
+  cluster::BlockingOptions o;
+  if (getenv("WINDOW")) o.window = atoi(getenv("WINDOW"));
+  if (getenv("MAX_BLOCK")) o.max_block = atoi(getenv("MAX_BLOCK"));
+  o.max_pairs = 1ull << 40;
+  return o;
+}
 
 static std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> out;
@@ -81,7 +103,8 @@ int main(int argc, char** argv) {
   match::Model model = match::train(set, {}, control);
   auto t1 = std::chrono::steady_clock::now();
   if (verbose) std::cout << model.to_json() << "\n";
-  cluster::CandidatePairs pairs = cluster::block(set, cluster::automatic_rules(set), {}, control);
+  cluster::CandidatePairs pairs =
+      cluster::block(set, rules_from_env(set), options_from_env(), control);
   match::Scorer scorer(model, set);
   auto clustering = cluster::cluster_records(set, pairs, scorer, threshold, control);
   auto t2 = std::chrono::steady_clock::now();

@@ -207,3 +207,29 @@ TEST_F(BatchMatch, ScorerNeedsEveryMappedRole) {
 
 }  // namespace
 }  // namespace dedupe::match
+
+namespace dedupe::match {
+namespace {
+
+// A postcode implies its city: agreeing on both says little more than agreeing on one.
+TEST_F(BatchMatch, DependentAddressPartsAreNotCountedTwice) {
+  RecordSetBuilder builder({Role::kCity, Role::kPostcode});
+  std::vector<Raw> a = {"perth", "6000"}, b = {"perth", "6000"};
+  builder.add(1, a.data());
+  builder.add(2, b.data());
+  RecordSet set = builder.finish([] {});
+  Model model;
+  model.lambda = 0.01;
+  model.comparisons.push_back({Role::kCity, {1, 0.9, 0.05, 0.05}, {1, 0.01, 0.01, 0.98}});
+  model.comparisons.push_back({Role::kPostcode, {1, 0.9, 0.05, 0.05}, {1, 0.01, 0.01, 0.98}});
+  const double independent = Scorer(model, set).match_weight(0, 1);
+  model.dependence.push_back({{Role::kCity, Role::kPostcode}, 6.0});
+  EXPECT_NEAR(Scorer(model, set).match_weight(0, 1), independent - 6.0, 1e-9);
+  Model back = model_from_levels(0.01, {}, {{{"city", "postcode"}, 6.0}});
+  ASSERT_EQ(back.dependence.size(), 1u);
+  EXPECT_EQ(back.dependence[0].roles, (std::vector<Role>{Role::kCity, Role::kPostcode}));
+  EXPECT_THROW(model_from_levels(0.01, {}, {{{"city", "first_name"}, 6.0}}), Error);
+}
+
+}  // namespace
+}  // namespace dedupe::match

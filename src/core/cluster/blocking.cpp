@@ -19,6 +19,7 @@ struct RuleDef {
   const char* description;
   std::vector<Role> roles;  // all must be mapped
   bool sorted = false;      // sorted neighbourhood instead of a shared key
+  bool automatic = true;    // chosen when its roles are mapped (else only when named)
 };
 
 const std::vector<RuleDef>& catalog() {
@@ -32,8 +33,10 @@ const std::vector<RuleDef>& catalog() {
        "same Double Metaphone codes of given and family name, in either order",
        {Role::kFirstName, Role::kLastName}},
       {"postcode_initial",
-       "same postcode and given-name initial",
-       {Role::kPostcode, Role::kFirstName}},
+       "same postcode and given-name initial (only when named)",
+       {Role::kPostcode, Role::kFirstName},
+       false,
+       false},
       {"postcode_name_phonetic",
        "same postcode and the Double Metaphone code of either name part",
        {Role::kPostcode, Role::kFirstName, Role::kLastName}},
@@ -257,7 +260,7 @@ std::vector<std::pair<std::string, std::string>> blocking_rule_catalog() {
 std::vector<std::string> automatic_rules(const RecordSet& set) {
   std::vector<std::string> out;
   for (const RuleDef& r : catalog())
-    if (mapped(set, r)) out.push_back(r.name);
+    if (r.automatic && mapped(set, r)) out.push_back(r.name);
   return out;
 }
 

@@ -22,8 +22,8 @@
 namespace dedupe::cluster {
 
 struct BlockingOptions {
-  size_t max_block = 100;           // larger key groups fall back to a sorted window
-  size_t window = 10;               // neighbours compared in sorted orders
+  size_t max_block = 25;            // larger key groups fall back to a sorted window
+  size_t window = 4;                // neighbours compared in sorted orders
   uint64_t max_pairs = 50'000'000;  // more candidate pairs raise 54000
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <type_traits>
 
 #include "core/similarity/metrics.hpp"
 #include "core/no_postgres.hpp"
@@ -38,52 +39,69 @@ const ComparisonDef kDefs[kRoleCount] = {
     {Role::kIdentifier, L{"null", "exact", "one_edit", "else"}},
 };
 
-// Code points of a normalized value that keeps none (dates, codes, contact values): almost
-// always ASCII, converted into a reusable buffer.
-std::u32string_view points_of(const std::string& text, std::u32string& buffer) {
-  buffer.clear();
-  for (unsigned char c : text) {
-    if (c >= 0x80) {
-      buffer = code_points(text);
-      break;
-    }
-    buffer.push_back(c);
+// True when a and b are at most one insertion, deletion, substitution or transposition of
+// adjacent characters apart (optimal string alignment distance <= 1), in linear time.
+template <typename S>
+bool within_one_edit(const S& a, const S& b) {
+  const size_t n = a.size(), m = b.size();
+  if (n > m) return within_one_edit(b, a);
+  if (m - n > 1) return false;
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  if (i == n) return true;  // equal, or b has one more character at the end
+  if (n == m) {
+    if (a.compare(i + 1, S::npos, b, i + 1, S::npos) == 0) return true;  // substitution
+    return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.compare(i + 2, S::npos, b, i + 2, S::npos) == 0;  // transposition
   }
-  return buffer;
+  return a.compare(i, S::npos, b, i + 1, S::npos) == 0;  // b has one more character at i
 }
 
-// Optimal string alignment distance capped at k + 1, on a band of the matrix held on the
-// stack (values of a batch are short); long values fall back to the full computation.
-int osa_capped(std::u32string_view a, std::u32string_view b, int k) {
+// Optimal string alignment distance capped at k + 1 on the diagonal band |i - j| <= k
+// (cells outside it cannot hold a distance <= k), three rows on the stack.
+template <typename S>
+int osa_capped(const S& a, const S& b, int k) {
   const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (std::abs(n - m) > k) return k + 1;
+  if (k == 1) return a == b ? 0 : within_one_edit(a, b) ? 1 : 2;
   constexpr int kMax = 64;
-  if (n >= kMax || m >= kMax) return std::min(damerau_levenshtein_osa(a, b), k + 1);
+  if (m >= kMax) {
+    if constexpr (std::is_same_v<S, std::string>) {
+      return std::min(damerau_levenshtein_osa(code_points(a), code_points(b)), k + 1);
+    } else {
+      return std::min(damerau_levenshtein_osa(a, b), k + 1);
+    }
+  }
+  const int over = k + 1;
   int rows[3][kMax + 1];
   int *two = rows[0], *prev = rows[1], *cur = rows[2];
-  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int j = 0; j <= m; ++j) prev[j] = two[j] = std::min(j, over);
   for (int i = 1; i <= n; ++i) {
-    cur[0] = i;
-    int row_min = i;
-    for (int j = 1; j <= m; ++j) {
+    const int lo = std::max(1, i - k), hi = std::min(m, i + k);
+    for (int j = 0; j <= m; ++j) cur[j] = over;
+    cur[0] = std::min(i, over);
+    int row_min = cur[0];
+    for (int j = lo; j <= hi; ++j) {
       int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         v = std::min(v, two[j - 2] + 1);
-      cur[j] = v;
-      row_min = std::min(row_min, v);
+      cur[j] = std::min(v, over);
+      row_min = std::min(row_min, cur[j]);
     }
-    if (row_min > k) return k + 1;
+    if (row_min >= over) return over;
     int* t = two;
     two = prev;
     prev = cur;
     cur = t;
   }
-  return std::min(prev[m], k + 1);
+  return prev[m];
 }
 
-int edit_distance_capped(const std::string& a, const std::string& b, int k) {
-  thread_local std::u32string pa, pb;
-  return osa_capped(points_of(a, pa), points_of(b, pb), k);
+// Values without code points (dates, codes, contact values) are almost always ASCII and are
+// compared byte by byte; anything else by code points.
+int edit_distance_capped(const Value& a, const Value& b, int k) {
+  if (a.ascii && b.ascii) return osa_capped(a.text, b.text, k);
+  return osa_capped(code_points(a.text), code_points(b.text), k);
 }
 
 // Jaro-Winkler when it can reach `floor`, else 0. Jaro is at most (c/|a| + c/|b| + 1) / 3
@@ -91,15 +109,17 @@ int edit_distance_capped(const std::string& a, const std::string& b, int k) {
 // the rest: counting shared characters first skips most unrelated pairs cheaply.
 double jaro_winkler_from(std::u32string_view a, std::u32string_view b, double floor) {
   if (a.empty() || b.empty()) return 0;
-  int counts[64] = {0};
-  for (char32_t c : a) ++counts[c & 63];
-  int common = 0;
-  for (char32_t c : b)
-    if (counts[c & 63]) --counts[c & 63], ++common;
-  const double c = common;
-  double bound = (c / a.size() + c / b.size() + 1) / 3;
-  if (bound > 0.7) bound += 0.4 * (1 - bound);
-  if (bound < floor) return 0;
+  if (a.size() < 256 && b.size() < 256) {
+    uint8_t counts[32] = {0};
+    for (char32_t c : a) ++counts[c & 31];
+    int common = 0;
+    for (char32_t c : b)
+      if (counts[c & 31]) --counts[c & 31], ++common;
+    const double c = common;
+    double bound = (c / a.size() + c / b.size() + 1) / 3;
+    if (bound > 0.7) bound += 0.4 * (1 - bound);
+    if (bound < floor) return 0;
+  }
   return jaro_winkler(a, b);
 }
 
@@ -121,7 +141,7 @@ bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t reco
 int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
                        uint32_t rb) {
   if (a.canonical == b.canonical) return 2;
-  if (osa_capped(a.points, b.points, 1) <= 1) return 3;
+  if (within_one_edit(a.points, b.points)) return 3;
   const double jw = jaro_winkler_from(a.points, b.points, 0.8);
   if (jw >= 0.9) return 4;
   if (agrees_with(a, set, Role::kLastName, rb) && agrees_with(b, set, Role::kLastName, ra))
@@ -131,7 +151,7 @@ int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uin
 
 int compare_last_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
                       uint32_t rb) {
-  if (osa_capped(a.points, b.points, 1) <= 1) return 2;
+  if (within_one_edit(a.points, b.points)) return 2;
   const double jw = jaro_winkler_from(a.points, b.points, 0.8);
   if (jw >= 0.9) return 3;
   if (agrees_with(a, set, Role::kFirstName, rb) && agrees_with(b, set, Role::kFirstName, ra))
@@ -160,14 +180,14 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
     }
     case Role::kDateOfBirth: {
       if (day_month_swapped(a.text, b.text)) return 2;
-      const int d = edit_distance_capped(a.text, b.text, 2);
+      const int d = edit_distance_capped(a, b, 2);
       return d <= 1 ? 3 : d == 2 ? 4 : 5;
     }
     case Role::kEmail:
     case Role::kPhone:
     case Role::kPostcode:
     case Role::kIdentifier:
-      return edit_distance_capped(a.text, b.text, 1) <= 1 ? 2 : 3;
+      return edit_distance_capped(a, b, 1) <= 1 ? 2 : 3;
     case Role::kCompany:
       return token_set_similarity(a.points, b.points) >= 0.9 ? 2 : 3;
     case Role::kStreet:

@@ -1,5 +1,6 @@
 #include "core/match/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -39,11 +40,20 @@ std::string Model::to_json() const {
     }
     out += "]}";
   }
+  out += "], \"dependence\": [";
+  for (size_t i = 0; i < dependence.size(); ++i) {
+    out += i ? ", {\"roles\": [" : "{\"roles\": [";
+    for (size_t j = 0; j < dependence[i].roles.size(); ++j)
+      out += (j ? ", \"" : "\"") + std::string(role_name(dependence[i].roles[j])) + "\"";
+    out += "], \"bits\": " + number(dependence[i].bits) + "}";
+  }
   out += "], \"training\": " + (training.empty() ? std::string("{}") : training) + "}";
   return out;
 }
 
-Model model_from_levels(double lambda, const std::vector<LevelParams>& levels) {
+Model model_from_levels(
+    double lambda, const std::vector<LevelParams>& levels,
+    const std::vector<std::pair<std::vector<std::string>, double>>& dependence) {
   if (!(std::isfinite(lambda) && lambda > 0 && lambda < 1))
     throw Error(sqlstate::kInvalidParameterValue,
                 "model lambda must be a probability between 0 and 1, not " + number(lambda));
@@ -87,6 +97,21 @@ Model model_from_levels(double lambda, const std::vector<LevelParams>& levels) {
                                                           role_name(role_at(r)));
     model.comparisons.push_back(std::move(by_role[r]));
   }
+  for (const auto& [names, bits] : dependence) {
+    Dependence d;
+    for (const std::string& name : names) {
+      const auto role = parse_role(name);
+      if (!role || !is_address(*role))
+        throw Error(sqlstate::kInvalidParameterValue,
+                    "model dependence names \"" + name + "\", which is not an address role");
+      d.roles.push_back(*role);
+    }
+    if (!std::isfinite(bits) || d.roles.size() < 2)
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "model dependence needs two or more roles and finite bits");
+    d.bits = bits;
+    model.dependence.push_back(std::move(d));
+  }
   return model;
 }
 
@@ -104,19 +129,42 @@ Scorer::Scorer(const Model& model, const RecordSet& set)
       e.weight[level] = std::log2(params->m[level] / params->u[level]);
     entries_.push_back(std::move(e));
   }
+  // Address roles get one bit each; correction_[mask] is the largest dependence correction
+  // whose roles all lie in mask.
+  int bits = 0;
+  for (const Entry& e : entries_) address_bit_.push_back(is_address(e.role) ? bits++ : -1);
+  correction_.assign(size_t{1} << bits, 0.0);
+  for (const Dependence& d : model.dependence) {
+    size_t need = 0;
+    bool usable = true;
+    for (Role r : d.roles) {
+      size_t i = 0;
+      while (i < entries_.size() && entries_[i].role != r) ++i;
+      if (i == entries_.size())
+        usable = false;
+      else
+        need |= size_t{1} << address_bit_[i];
+    }
+    if (!usable) continue;
+    for (size_t mask = 0; mask < correction_.size(); ++mask)
+      if ((mask & need) == need) correction_[mask] = std::max(correction_[mask], d.bits);
+  }
 }
 
 double Scorer::match_weight(uint32_t a, uint32_t b) const {
   double w = prior_;
-  for (const Entry& e : entries_) {
+  size_t address_exact = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const Entry& e = entries_[i];
     const int level = compare(set_, e.role, a, b);
+    if (level == kExactLevel && address_bit_[i] >= 0) address_exact |= size_t{1} << address_bit_[i];
     if (level == kExactLevel && e.term_frequency) {
       w += e.log2_m_exact - set_.value(e.role, set_.id(e.role, a)).log2_frequency;
     } else {
       w += e.weight[level];
     }
   }
-  return w;
+  return w - correction_[address_exact];
 }
 
 double Scorer::probability(double match_weight) { return 1.0 / (1.0 + std::exp2(-match_weight)); }

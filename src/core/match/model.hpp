@@ -19,14 +19,25 @@ struct ComparisonParams {
   std::vector<double> m, u;  // indexed by level; index 0 (null) unused
 };
 
+// Address parts that agree together more often among non-matches than their u values
+// multiplied say (a postcode implies its city): a pair agreeing exactly on all of `roles`
+// gets `bits` less than the sum of their weights. With several such sets the largest
+// correction whose roles all agree applies.
+struct Dependence {
+  std::vector<Role> roles;
+  double bits = 0;
+};
+
 struct Model {
   double lambda = 1e-4;
   std::vector<ComparisonParams> comparisons;  // role order
+  std::vector<Dependence> dependence;
   std::string training;  // JSON object describing how it was estimated ({} when given)
 
   const ComparisonParams* find(Role role) const;
   // {"format": 1, "lambda": ..., "comparisons": [{"role": ..., "levels": [{"level": ...,
-  // "m": ..., "u": ...}, ...]}, ...], "training": {...}}
+  // "m": ..., "u": ...}, ...]}, ...], "dependence": [{"roles": [...], "bits": ...}],
+  // "training": {...}}
   std::string to_json() const;
 };
 
@@ -38,7 +49,9 @@ struct LevelParams {
 
 // Builds a model from stored parameters. Every role needs every one of its levels but
 // 'null', with m and u in (0, 1]; lambda in (0, 1). Throws Error(22023) naming the problem.
-Model model_from_levels(double lambda, const std::vector<LevelParams>& levels);
+Model model_from_levels(
+    double lambda, const std::vector<LevelParams>& levels,
+    const std::vector<std::pair<std::vector<std::string>, double>>& dependence = {});
 
 // The model's weights precomputed for one record set.
 class Scorer {
@@ -60,6 +73,8 @@ class Scorer {
   const RecordSet& set_;
   double prior_;
   std::vector<Entry> entries_;
+  std::vector<int> address_bit_;    // per entry: its bit among the address roles, or -1
+  std::vector<double> correction_;  // per mask of exactly agreeing address roles
 };
 
 }  // namespace dedupe::match

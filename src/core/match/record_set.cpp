@@ -1,5 +1,6 @@
 #include "core/match/record_set.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -103,9 +104,9 @@ std::vector<Role> RecordSet::roles() const {
 }
 
 size_t RecordSet::memory_bytes() const {
-  size_t bytes = row_ids_.capacity() * sizeof(int64_t);
+  size_t bytes = row_ids_.capacity() * sizeof(int64_t) + ids_.capacity() * sizeof(uint32_t);
   for (const Column& c : columns_) {
-    bytes += c.ids.capacity() * sizeof(uint32_t) + c.values.capacity() * sizeof(Value);
+    bytes += c.values.capacity() * sizeof(Value);
     for (const Value& v : c.values) bytes += v.text.capacity() + v.points.capacity() * 4;
   }
   return bytes;
@@ -113,7 +114,15 @@ size_t RecordSet::memory_bytes() const {
 
 RecordSetBuilder::RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region)
     : roles_(roles), region_(std::move(phone_region)), raw_ids_(roles.size()) {
-  for (Role role : roles_) set_.columns_[role_index(role)].mapped = true;
+  set_.stride_ = roles_.size();
+  for (size_t k = 0; k < roles_.size(); ++k) {
+    Column& column = set_.columns_[role_index(roles_[k])];
+    if (column.mapped)
+      throw Error(sqlstate::kInvalidParameterValue,
+                  std::string("role ") + role_name(roles_[k]) + " is mapped twice");
+    column.mapped = true;
+    set_.slot_[role_index(roles_[k])] = static_cast<unsigned char>(k);
+  }
 }
 
 void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>* raw) {
@@ -128,7 +137,7 @@ void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>
           ids.try_emplace(std::string(*raw[k]), static_cast<uint32_t>(ids.size()));
       id = it->second;
     }
-    set_.columns_[role_index(roles_[k])].ids.push_back(id);
+    set_.ids_.push_back(id);
   }
 }
 
@@ -155,7 +164,8 @@ RecordSet RecordSetBuilder::finish(const std::function<void()>& check) {
       remap[raw_id] = it->second;
     }
     raw_ids_[k] = {};
-    for (uint32_t& id : column.ids) {
+    for (size_t rec = 0; rec < set_.size(); ++rec) {
+      uint32_t& id = set_.ids_[rec * set_.stride_ + k];
       if (id == kNull) continue;
       id = remap[id];
       if (id == kNull) continue;
@@ -172,6 +182,8 @@ RecordSet RecordSetBuilder::finish(const std::function<void()>& check) {
           v.count ? std::log2(static_cast<double>(v.count) / static_cast<double>(column.non_null))
                   : 0;
       if (keeps_code_points(role)) v.points = code_points(v.text);
+      v.ascii = std::all_of(v.text.begin(), v.text.end(),
+                            [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       if (role == Role::kFirstName) {
         auto [it, inserted] = canonical_ids.try_emplace(
             nickname_table().canonical(v.text), static_cast<uint32_t>(canonical_ids.size()));

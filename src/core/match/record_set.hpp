@@ -30,11 +30,11 @@ struct Value {
   uint32_t canonical = 0;     // first names: id of the nickname-canonical form; else own id
   uint32_t phonetic = kNull;  // names: id of the Double Metaphone primary code
   double log2_frequency = 0;  // log2(count / records with a value in this role)
+  bool ascii = true;          // no multi-byte characters: compared byte by byte
 };
 
 struct Column {
   bool mapped = false;
-  std::vector<uint32_t> ids;  // per record; kNull when the record has no value
   std::vector<Value> values;
   uint64_t non_null = 0;
 };
@@ -45,7 +45,10 @@ class RecordSet {
   int64_t row_id(size_t record) const { return row_ids_[record]; }
   bool has(Role role) const { return columns_[role_index(role)].mapped; }
   const Column& column(Role role) const { return columns_[role_index(role)]; }
-  uint32_t id(Role role, size_t record) const { return columns_[role_index(role)].ids[record]; }
+  // The record's value id for a mapped role; kNull when the record has no value.
+  uint32_t id(Role role, size_t record) const {
+    return ids_[record * stride_ + slot_[role_index(role)]];
+  }
   const Value& value(Role role, uint32_t id) const { return columns_[role_index(role)].values[id]; }
   // The mapped roles, in role order.
   std::vector<Role> roles() const;
@@ -56,6 +59,10 @@ class RecordSet {
   friend class RecordSetBuilder;
   std::vector<int64_t> row_ids_;
   Column columns_[kRoleCount];
+  // Value ids row by row (a record's ids share a cache line when pairs are scored).
+  std::vector<uint32_t> ids_;
+  size_t stride_ = 0;
+  unsigned char slot_[kRoleCount] = {0};
 };
 
 // The role-specific normalized form of a raw value; empty when nothing comparable is left.

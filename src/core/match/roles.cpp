@@ -12,6 +12,21 @@ constexpr const char* kNames[kRoleCount] = {
 
 }  // namespace
 
+bool is_address(Role role) {
+  switch (role) {
+    case Role::kHouseNumber:
+    case Role::kStreet:
+    case Role::kLocality:
+    case Role::kCity:
+    case Role::kPostcode:
+    case Role::kState:
+    case Role::kCountry:
+      return true;
+    default:
+      return false;
+  }
+}
+
 const char* role_name(Role role) { return kNames[role_index(role)]; }
 
 std::optional<Role> parse_role(std::string_view name) {

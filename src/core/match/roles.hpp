@@ -34,6 +34,10 @@ inline constexpr size_t kRoleCount = static_cast<size_t>(Role::kIdentifier) + 1;
 inline size_t role_index(Role role) { return static_cast<size_t>(role); }
 inline Role role_at(size_t index) { return static_cast<Role>(index); }
 
+// House number, street, locality, city, postcode, state, country: parts of one address,
+// which depend on each other (a postcode implies its city).
+bool is_address(Role role);
+
 // 'first_name', 'date_of_birth', ...
 const char* role_name(Role role);
 std::optional<Role> parse_role(std::string_view name);

@@ -11,19 +11,32 @@
 namespace dedupe::match {
 namespace {
 
-// Exact-equality blocking rules for EM sessions, tried in this order; a rule is used when
-// all its roles are mapped and it brings enough pairs together.
-const std::vector<std::vector<Role>>& session_rules() {
-  static const std::vector<std::vector<Role>> rules = {
-      {Role::kDateOfBirth}, {Role::kFirstName, Role::kLastName},
-      {Role::kFullName},    {Role::kPostcode},
-      {Role::kEmail},       {Role::kPhone},
-      {Role::kExternalId},  {Role::kIdentifier},
-      {Role::kCompany},     {Role::kLastName},
-      {Role::kCity},        {Role::kStreet},
-      {Role::kFirstName},
+// Exact-equality blocking rules for EM sessions. The selective ones (an identifier, a date
+// of birth, a whole name) always run when their roles are mapped; the coarse ones only when
+// a mapped role would otherwise not be estimated by any session.
+struct SessionRule {
+  std::vector<Role> roles;
+  bool fallback;
+};
+const std::vector<SessionRule>& session_rules() {
+  static const std::vector<SessionRule> rules = {
+      {{Role::kDateOfBirth}, false}, {{Role::kFirstName, Role::kLastName}, false},
+      {{Role::kFullName}, false},    {{Role::kEmail}, false},
+      {{Role::kPhone}, false},       {{Role::kExternalId}, false},
+      {{Role::kIdentifier}, false},  {{Role::kPostcode}, true},
+      {{Role::kCompany}, true},      {{Role::kLastName}, true},
+      {{Role::kStreet}, true},       {{Role::kCity}, true},
+      {{Role::kFirstName}, true},
   };
   return rules;
+}
+
+// Address parts depend on each other (a postcode implies its city and state): a session
+// blocked on one of them cannot estimate the others either.
+bool blocked_by(const std::vector<Role>& rule, Role r) {
+  for (Role b : rule)
+    if (b == r || (is_address(b) && is_address(r))) return true;
+  return false;
 }
 
 constexpr uint64_t kMinSessionPairs = 20;
@@ -77,7 +90,7 @@ std::vector<double> default_m(Role role) {
 }
 
 LevelTable estimate_u(const RecordSet& set, const TrainOptions& options, const RunControl& control,
-                      uint64_t* pairs_used) {
+                      uint64_t* pairs_used, std::vector<Dependence>* dependence) {
   const std::vector<Role> roles = set.roles();
   const uint64_t n = set.size();
   const uint64_t total = pair_count(n);
@@ -85,11 +98,42 @@ LevelTable estimate_u(const RecordSet& set, const TrainOptions& options, const R
   LevelTable counts(kRoleCount);
   for (Role r : roles) counts[role_index(r)].assign(comparison_def(r).levels.size(), 0.0);
 
+  // Joint agreement of address parts: how often random non-matching pairs agree exactly on
+  // each set of them, among the pairs where all of the set are present.
+  std::vector<Role> address;
+  for (Role r : roles)
+    if (is_address(r)) address.push_back(r);
+  const size_t k = address.size();
+  std::vector<uint64_t> joint(size_t{1} << (2 * k), 0);  // [exact mask << k | present mask]
+
   InterruptTicker ticker(control, 1024);
   std::mt19937_64 rng(options.seed);
+  int levels[kRoleCount] = {0};
   auto count_pair = [&](uint32_t a, uint32_t b) {
     ticker.tick();
-    for (Role r : roles) ++counts[role_index(r)][compare(set, r, a, b)];
+    for (Role r : roles) {
+      levels[role_index(r)] = compare(set, r, a, b);
+      ++counts[role_index(r)][levels[role_index(r)]];
+    }
+    if (k < 2) return;
+    // Only pairs that look like non-matches (every other present comparison at its 'else'
+    // level): among random pairs agreeing on several address parts, true duplicates
+    // would otherwise pass for dependence.
+    bool other = false;
+    for (Role r : roles) {
+      const int level = levels[role_index(r)];
+      if (is_address(r) || level == kNullLevel) continue;
+      if (level != static_cast<int>(comparison_def(r).levels.size()) - 1) return;
+      other = true;
+    }
+    if (!other) return;
+    size_t exact = 0, present = 0;
+    for (size_t i = 0; i < k; ++i) {
+      const int level = levels[role_index(address[i])];
+      if (level != kNullLevel) present |= size_t{1} << i;
+      if (level == kExactLevel) exact |= size_t{1} << i;
+    }
+    ++joint[(exact << k) | present];
   };
   if (take == total) {
     for (uint32_t a = 0; a < n; ++a)
@@ -123,6 +167,29 @@ LevelTable estimate_u(const RecordSet& set, const TrainOptions& options, const R
     for (size_t level = 2; level < c.size(); ++level)
       ur[level] = (1 - ur[kExactLevel]) * std::max(c[level], 0.5) / rest;
   }
+
+  // Sets of address parts that agree together more often than their u values multiplied
+  // say; only sets seen agreeing in enough sampled pairs to estimate that.
+  constexpr uint64_t kMinSupport = 30;
+  for (size_t subset = 1; dependence && subset < (size_t{1} << k); ++subset) {
+    if (__builtin_popcountll(subset) < 2) continue;
+    uint64_t agree = 0, present = 0;
+    for (size_t key = 0; key < joint.size(); ++key) {
+      const size_t e = key >> k, p = key & ((size_t{1} << k) - 1);
+      if ((p & subset) == subset) present += joint[key];
+      if ((e & subset) == subset) agree += joint[key];
+    }
+    if (agree < kMinSupport) continue;
+    double bits = -std::log2(static_cast<double>(agree) / present);
+    Dependence d;
+    for (size_t i = 0; i < k; ++i)
+      if (subset >> i & 1) {
+        d.roles.push_back(address[i]);
+        bits += std::log2(u[role_index(address[i])][kExactLevel]);
+      }
+    d.bits = -bits;  // log2(u_set / product of u_r): what the summed weights overstate
+    if (d.bits > 0.5) dependence->push_back(std::move(d));
+  }
   return u;
 }
 
@@ -131,7 +198,8 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
   const uint64_t n = set.size();
   uint64_t u_pairs = 0;
   control.progress(Progress{"training", n, 0, 0});
-  const LevelTable u = estimate_u(set, options, control, &u_pairs);
+  Model model;
+  const LevelTable u = estimate_u(set, options, control, &u_pairs, &model.dependence);
 
   LevelTable m_start(kRoleCount);
   for (Role r : roles) m_start[role_index(r)] = default_m(r);
@@ -139,13 +207,18 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
   std::mt19937_64 rng(options.seed + 1);
   InterruptTicker ticker(control, 1024);
   std::vector<Session> sessions;
-  for (const auto& rule : session_rules()) {
+  std::vector<bool> estimated(kRoleCount, false);
+  for (const SessionRule& candidate : session_rules()) {
+    const std::vector<Role>& rule = candidate.roles;
     if (!std::all_of(rule.begin(), rule.end(), [&](Role r) { return set.has(r); })) continue;
+    if (candidate.fallback &&
+        std::all_of(roles.begin(), roles.end(), [&](Role r) { return estimated[role_index(r)]; }))
+      continue;
     Session s;
     s.rule = rule_name(rule);
     s.blocked = rule;
     for (Role r : roles)
-      if (std::find(rule.begin(), rule.end(), r) == rule.end()) s.estimated.push_back(r);
+      if (!blocked_by(rule, r)) s.estimated.push_back(r);
     if (s.estimated.empty()) continue;
 
     // Records grouped by the rule's value ids.
@@ -196,11 +269,11 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
     for (const auto& [p, c] : patterns) s.sampled += c;
     s.em = expectation_maximization(patterns, s.estimated, u, m_start, 0.5, options.max_iterations);
     control.progress(Progress{"training", n, s.sampled, 0});
+    for (Role r : s.estimated) estimated[role_index(r)] = true;
     sessions.push_back(std::move(s));
   }
 
-  // m: per role, the sessions' estimates weighted by the matches each session saw.
-  Model model;
+  // m: per role, the mean of the sessions' estimates.
   LevelTable m(kRoleCount);
   for (Role r : roles) {
     const size_t levels = comparison_def(r).levels.size();
@@ -208,7 +281,7 @@ Model train(const RecordSet& set, const TrainOptions& options, const RunControl&
     double weight = 0;
     for (const Session& s : sessions) {
       if (std::find(s.estimated.begin(), s.estimated.end(), r) == s.estimated.end()) continue;
-      const double w = s.em.lambda * s.sampled;
+      const double w = 1;  // sessions count equally, as in Splink
       for (size_t level = 1; level < levels; ++level)
         sum[level] += w * s.em.m[role_index(r)][level];
       weight += w;

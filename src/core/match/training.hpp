@@ -19,14 +19,15 @@
 namespace dedupe::match {
 
 struct TrainOptions {
-  uint64_t u_pairs = 1'000'000;   // random pairs for u (all pairs when there are fewer)
-  uint64_t em_pairs = 1'000'000;  // blocked pairs per EM session (sampled when more)
+  uint64_t u_pairs = 1'000'000;  // random pairs for u (all pairs when there are fewer)
+  uint64_t em_pairs = 300'000;   // blocked pairs per EM session (sampled when more)
   int max_iterations = 100;
   uint64_t seed = 20240607;  // fixed: the same data gives the same model
 };
 
 LevelTable estimate_u(const RecordSet& set, const TrainOptions& options, const RunControl& control,
-                      uint64_t* pairs_used = nullptr);
+                      uint64_t* pairs_used = nullptr,
+                      std::vector<Dependence>* dependence = nullptr);
 
 Model train(const RecordSet& set, const TrainOptions& options, const RunControl& control);
 

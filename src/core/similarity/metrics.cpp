@@ -89,7 +89,14 @@ double jaro(std::u32string_view a, std::u32string_view b) {
   if (a.empty() || b.empty()) return 0.0;
   const int la = static_cast<int>(a.size()), lb = static_cast<int>(b.size());
   const int window = std::max(0, std::max(la, lb) / 2 - 1);
-  std::vector<char> matched_a(la, 0), matched_b(lb, 0);
+  // Names and address parts are short: flags on the stack, the heap only for long input
+  // (batch matching calls this millions of times).
+  char stack_a[64] = {0}, stack_b[64] = {0};
+  std::vector<char> heap_a, heap_b;
+  if (la > 64) heap_a.assign(la, 0);
+  if (lb > 64) heap_b.assign(lb, 0);
+  char* matched_a = la > 64 ? heap_a.data() : stack_a;
+  char* matched_b = lb > 64 ? heap_b.data() : stack_b;
   int matches = 0;
   for (int i = 0; i < la; ++i) {
     int lo = std::max(0, i - window), hi = std::min(lb - 1, i + window);
