@@ -137,6 +137,9 @@ DEDUPE_FUNCTION(dedupe_cluster) {
     bool nulls[4] = {false, false, false, std::isnan(c.min_link[i])};
     pg_call([&] { tuplestore_putvalues(out.store, out.desc, values, nulls); });
   }
+  match::Progress done{"done", p.set.size(), p.pairs.size(), c.clusters};
+  done.final = true;
+  control.progress(done);
   return static_cast<Datum>(0);
 }
 

@@ -102,14 +102,23 @@ match::RunControl batch_run_control(const char* function_name) {
     const int interval = progress_interval_setting;
     if (interval <= 0) return;
     const auto now = std::chrono::steady_clock::now();
-    if (now - state->last < std::chrono::seconds(interval)) return;
+    const auto period = std::chrono::seconds(interval);
+    if (p.final ? now - state->start < period : now - state->last < period) return;
     state->last = now;
+    const double seconds = std::chrono::duration<double>(now - state->start).count();
     char message[256];
-    snprintf(message, sizeof message, "%s: %s, %llu rows, %llu pairs%s%s, %.1f s",
-             state->function.c_str(), p.stage, static_cast<unsigned long long>(p.rows),
-             static_cast<unsigned long long>(p.pairs), p.clusters ? ", clusters: " : "",
-             p.clusters ? std::to_string(p.clusters).c_str() : "",
-             std::chrono::duration<double>(now - state->start).count());
+    if (p.final) {
+      snprintf(message, sizeof message,
+               "%s: done, %llu rows, %llu candidate pairs, %llu clusters, %.1f s",
+               state->function.c_str(), static_cast<unsigned long long>(p.rows),
+               static_cast<unsigned long long>(p.pairs),
+               static_cast<unsigned long long>(p.clusters), seconds);
+    } else {
+      snprintf(message, sizeof message, "%s: %s, %llu rows, %llu pairs%s%s, %.1f s",
+               state->function.c_str(), p.stage, static_cast<unsigned long long>(p.rows),
+               static_cast<unsigned long long>(p.pairs), p.clusters ? ", clusters: " : "",
+               p.clusters ? std::to_string(p.clusters).c_str() : "", seconds);
+    }
     pg_call([&] { ereport(NOTICE, (errmsg("%s", message))); });
   };
   return control;

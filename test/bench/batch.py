@@ -42,7 +42,7 @@ def peak_kb(pid):
 run = psycopg2.connect("")
 run.autocommit = True
 rc = run.cursor()
-rc.execute("SET dedupe.progress_interval = 10")
+rc.execute("SET dedupe.progress_interval = 5")
 rc.execute("SELECT pg_backend_pid()")
 pid = rc.fetchone()[0]
 before = peak_kb(pid)

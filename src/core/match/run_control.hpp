@@ -12,6 +12,7 @@ struct Progress {
   uint64_t rows = 0;
   uint64_t pairs = 0;
   uint64_t clusters = 0;
+  bool final = false;  // the run's summary: reported when the run took long enough to matter
 };
 
 struct RunControl {
