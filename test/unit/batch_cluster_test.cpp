@@ -60,9 +60,9 @@ TEST_F(BatchCluster, UnionFindComponents) {
 TEST_F(BatchCluster, AutomaticRulesFollowTheMapping) {
   match::RecordSet set = people({{"a", "b", "19900101", "2000", "x"}});
   const auto rules = automatic_rules(set);
-  EXPECT_EQ(rules,
-            (std::vector<std::string>{"date_of_birth", "name_phonetic", "postcode_name_phonetic",
-                                      "sorted_family_name", "sorted_given_name"}));
+  EXPECT_EQ(rules, (std::vector<std::string>{"date_of_birth", "name_phonetic",
+                                             "postcode_name_phonetic", "city_name_phonetic",
+                                             "sorted_family_name", "sorted_given_name"}));
 }
 
 TEST_F(BatchCluster, RulesBringTogetherWhatTheyShould) {

@@ -233,3 +233,31 @@ TEST_F(BatchMatch, DependentAddressPartsAreNotCountedTwice) {
 
 }  // namespace
 }  // namespace dedupe::match
+
+namespace dedupe::match {
+namespace {
+
+// Swapped names never weigh more than the same names in the same order.
+TEST_F(BatchMatch, WeakerLevelsNeverOutweighExactAgreement) {
+  RecordSetBuilder builder({Role::kFirstName, Role::kLastName});
+  std::vector<std::vector<Raw>> rows = {
+      {"holly", "matthews"}, {"holly", "matthews"}, {"matthews", "holly"}};
+  int64_t id = 0;
+  for (auto& row : rows) builder.add(++id, row.data());
+  RecordSet set = builder.finish([] {});
+  Model model;
+  model.lambda = 0.001;
+  // A noisy u for the swapped level (as a small random-pair sample gives) would make it
+  // weigh far more than exact agreement on these common names.
+  model.comparisons.push_back({Role::kFirstName,
+                               {1, 0.7, 0.01, 0.1, 0.01, 0.06, 0.01, 0.11},
+                               {1, 0.5, 0.001, 0.001, 0.001, 1e-7, 0.003, 0.494}});
+  model.comparisons.push_back({Role::kLastName,
+                               {1, 0.7, 0.1, 0.01, 0.06, 0.01, 0.12},
+                               {1, 0.5, 0.001, 0.001, 1e-7, 0.003, 0.495}});
+  Scorer scorer(model, set);
+  EXPECT_LE(scorer.match_weight(0, 2), scorer.match_weight(0, 1));
+}
+
+}  // namespace
+}  // namespace dedupe::match

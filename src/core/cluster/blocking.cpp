@@ -40,6 +40,9 @@ const std::vector<RuleDef>& catalog() {
       {"postcode_name_phonetic",
        "same postcode and the Double Metaphone code of either name part",
        {Role::kPostcode, Role::kFirstName, Role::kLastName}},
+      {"city_name_phonetic",
+       "same city and the Double Metaphone code of either name part",
+       {Role::kCity, Role::kFirstName, Role::kLastName}},
       {"postcode_house_number",
        "same postcode and house number",
        {Role::kPostcode, Role::kHouseNumber}},
@@ -178,8 +181,9 @@ class Generator {
   // The rule's keys for a record (none when a needed value is missing; two when the record
   // may pair through either of two values).
   int keys_of(const RuleDef& rule, uint32_t rec, uint64_t* keys) {
-    if (std::string(rule.name) == "postcode_name_phonetic") {
-      const uint32_t p = set_.id(Role::kPostcode, rec);
+    const std::string name = rule.name;
+    if (name == "postcode_name_phonetic" || name == "city_name_phonetic") {
+      const uint32_t p = set_.id(name[0] == 'p' ? Role::kPostcode : Role::kCity, rec);
       if (p == kNull) return 0;
       int count = 0;
       for (Role r : {Role::kFirstName, Role::kLastName}) {

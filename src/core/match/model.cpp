@@ -158,11 +158,15 @@ double Scorer::match_weight(uint32_t a, uint32_t b) const {
     const Entry& e = entries_[i];
     const int level = compare(set_, e.role, a, b);
     if (level == kExactLevel && address_bit_[i] >= 0) address_exact |= size_t{1} << address_bit_[i];
-    if (level == kExactLevel && e.term_frequency) {
-      w += e.log2_m_exact - set_.value(e.role, set_.id(e.role, a)).log2_frequency;
-    } else {
-      w += e.weight[level];
-    }
+    if (level == kNullLevel) continue;
+    // What exact agreement on a's value would weigh (its frequency for term-frequency roles).
+    const double exact =
+        e.term_frequency ? e.log2_m_exact - set_.value(e.role, set_.id(e.role, a)).log2_frequency
+                         : e.weight[kExactLevel];
+    // A weaker agreement never weighs more than the exact one would: a rare level's u is
+    // a noisy estimate, and 'holly matthews' / 'matthews holly' must not outweigh two
+    // records that both say 'holly matthews'.
+    w += level == kExactLevel ? exact : std::min(e.weight[level], exact);
   }
   return w - correction_[address_exact];
 }
