@@ -289,7 +289,7 @@ match::RecordSet read_records(const BatchSource& source, const BatchMapping& map
     SPI_cursor_close(portal);
     MemoryContextDelete(rows_context);
   });
-  return builder.finish(control.check_interrupt);
+  return builder.finish(control);
 }
 
 match::Model load_model(const std::string& name) {

@@ -142,6 +142,16 @@ void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>
 }
 
 RecordSet RecordSetBuilder::finish(const std::function<void()>& check) {
+  RunControl control;
+  control.check_interrupt = check;
+  return finish(control);
+}
+
+RecordSet RecordSetBuilder::finish(const RunControl& control) {
+  const auto check = [&control, this] {
+    control.check_interrupt();
+    control.progress(Progress{"normalizing", set_.size(), 0, 0});
+  };
   std::unordered_map<std::string, uint32_t> phonetic_ids;
   for (size_t k = 0; k < roles_.size(); ++k) {
     const Role role = roles_[k];

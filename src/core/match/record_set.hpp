@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/match/roles.hpp"
+#include "core/match/run_control.hpp"
 
 namespace dedupe::match {
 
@@ -80,6 +81,8 @@ class RecordSetBuilder {
   // Normalizes and prepares the distinct values; calls check() now and then (it may throw
   // to cancel). The builder is empty afterwards.
   RecordSet finish(const std::function<void()>& check);
+  // The same, also reporting progress ('normalizing') through control.
+  RecordSet finish(const RunControl& control);
 
  private:
   std::vector<Role> roles_;
