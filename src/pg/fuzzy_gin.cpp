@@ -21,10 +21,11 @@ static_assert(static_cast<int>(Tri::kFalse) == GIN_FALSE &&
               static_cast<int>(Tri::kTrue) == GIN_TRUE &&
               static_cast<int>(Tri::kMaybe) == GIN_MAYBE);
 
-// What the consistent functions need per query key, shared by every key's extra_data
-// pointer: weights[n] then needed[n].
+// What the consistent functions need, shared by every key's extra_data pointer:
+// slot[n_keys], weight[n_keys], needed[n_slots].
 struct FilterData {
-  int32 n;
+  int32 n_keys;
+  int32 n_slots;
   int32 values[FLEXIBLE_ARRAY_MEMBER];
 };
 
@@ -39,7 +40,11 @@ Datum* key_datums(const std::vector<int32_t>& keys) {
 Tri verdict(Pointer* extra_data, int32 nkeys, const Tri* states) {
   if (nkeys == 0) return Tri::kMaybe;  // GIN_SEARCH_MODE_ALL: every row, rechecked
   const auto* data = reinterpret_cast<const FilterData*>(extra_data[0]);
-  return dedupe::fuzzy::count_filter_verdict(data->values, data->values + data->n, data->n, states);
+  const int32* slot = data->values;
+  const int32* weight = slot + data->n_keys;
+  const int32* needed = weight + data->n_keys;
+  return dedupe::fuzzy::count_filter_verdict(slot, weight, data->n_keys, needed, data->n_slots,
+                                             states);
 }
 
 }  // namespace
@@ -77,13 +82,16 @@ DEDUPE_FUNCTION(dedupe_fuzzy_gin_extract_query) {
     return PointerGetDatum(nullptr);
   }
   const int32 n = static_cast<int32>(filter.keys.size());
+  const int32 n_slots = static_cast<int32>(filter.needed.size());
   *nkeys = n;
   dedupe::pg::pg_call([&] {
-    auto* data =
-        static_cast<FilterData*>(palloc(offsetof(FilterData, values) + sizeof(int32) * 2 * n));
-    data->n = n;
-    memcpy(data->values, filter.weight.data(), sizeof(int32) * n);
-    memcpy(data->values + n, filter.needed.data(), sizeof(int32) * n);
+    auto* data = static_cast<FilterData*>(
+        palloc(offsetof(FilterData, values) + sizeof(int32) * (2 * n + n_slots)));
+    data->n_keys = n;
+    data->n_slots = n_slots;
+    memcpy(data->values, filter.slot.data(), sizeof(int32) * n);
+    memcpy(data->values + n, filter.weight.data(), sizeof(int32) * n);
+    memcpy(data->values + 2 * n, filter.needed.data(), sizeof(int32) * n_slots);
     *extra_data = static_cast<Pointer*>(palloc(sizeof(Pointer) * n));
     for (int32 i = 0; i < n; ++i) (*extra_data)[i] = reinterpret_cast<Pointer>(data);
   });

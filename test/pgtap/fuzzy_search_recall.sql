@@ -92,6 +92,19 @@ BEGIN
   RETURN result;
 END $$;
 
+CREATE FUNCTION pg_temp.explain_knn(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE format('EXPLAIN (COSTS OFF) SELECT id FROM fz_gist ORDER BY name OPERATOR(dedupe.<->) %L LIMIT 10', q);
+END $$;
+
+CREATE FUNCTION pg_temp.estimated_rows(rhs text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+  EXECUTE format('EXPLAIN (FORMAT JSON) SELECT id FROM fz_gin WHERE name OPERATOR(dedupe.%%) %s', rhs)
+    INTO plan;
+  RETURN (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint;
+END $$;
+
 -- For one query class: probes whose indexed result differs from the sequential scan, and
 -- the number of rows matched in all.
 CREATE FUNCTION pg_temp.recall(tbl text, plan text, rhs_format text, threshold text)
@@ -114,10 +127,38 @@ BEGIN
   RETURN NEXT;
 END $$;
 
+-- Nearest neighbours: the 10 smallest distances through the GiST index scan must be the
+-- 10 smallest of a sequential scan plus sort (ties may pick different rows).
+CREATE FUNCTION pg_temp.knn_differing() RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE q text; want float8[]; got float8[]; differing text[] := '{}';
+BEGIN
+  FOR q IN SELECT p.q FROM fz_probes p LOOP
+    PERFORM set_config('enable_seqscan', 'off', true);
+    PERFORM set_config('enable_indexscan', 'on', true);
+    PERFORM set_config('enable_bitmapscan', 'off', true);
+    SELECT array_agg(d) INTO got FROM (SELECT name OPERATOR(dedupe.<->) q AS d FROM fz_gist
+                                       ORDER BY name OPERATOR(dedupe.<->) q LIMIT 10) t;
+    PERFORM set_config('enable_seqscan', 'on', true);
+    PERFORM set_config('enable_indexscan', 'off', true);
+    SELECT array_agg(d) INTO want FROM (SELECT name OPERATOR(dedupe.<->) q AS d FROM fz_gist
+                                        ORDER BY name OPERATOR(dedupe.<->) q LIMIT 10) t;
+    IF want IS DISTINCT FROM got THEN
+      differing := differing || format('%L: seq %s, index %s', q, want, got);
+    END IF;
+  END LOOP;
+  PERFORM set_config('enable_seqscan', 'on', true);
+  PERFORM set_config('enable_indexscan', 'on', true);
+  PERFORM set_config('enable_bitmapscan', 'on', true);
+  RETURN differing;
+END $$;
+
 CREATE FUNCTION pg_temp.check_phase(phase text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
   c record; r record;
 BEGIN
+  RETURN NEXT is(pg_temp.knn_differing(), '{}'::text[],
+                 format('%s: GiST ORDER BY <-> LIMIT 10 = seq scan top-10 distances on %s probes',
+                        phase, (SELECT count(*) FROM fz_probes)));
   FOR c IN SELECT * FROM (VALUES ('fz_gin', 'bitmap'), ('fz_gist', 'index'), ('fz_gist', 'bitmap')) a(tbl, plan),
                          (VALUES ('dedupe.within(%L, %s)', '1'), ('dedupe.within(%L, %s)', '2'),
                                  ('dedupe.within(%L, %s)', '3'), ('dedupe.similar_to(%L, %s)', '0.3'),
@@ -130,17 +171,28 @@ BEGIN
   END LOOP;
 END $$;
 
-SELECT plan(61);
+SELECT plan(67);
 
 SELECT matches(pg_temp.plan_of('fz_gin', $$dedupe.within('jon smith', 2)$$, 'bitmap'),
                'Bitmap Index Scan on fz_gin_idx', 'GIN bitmap plan uses the index');
 SELECT matches(pg_temp.plan_of('fz_gist', $$dedupe.within('jon smith', 2)$$, 'index'),
                'Index Scan using fz_gist_idx', 'GiST index scan plan uses the index');
+SELECT matches((SELECT string_agg(l, ' ') FROM (SELECT set_config('enable_seqscan', 'off', true)) s,
+                LATERAL (SELECT * FROM pg_temp.explain_knn('jon smith')) e(l)),
+               'Index Scan using fz_gist_idx', 'KNN plan uses the GiST index');
 SELECT matches(pg_temp.plan_of('fz_gist', $$dedupe.similar_to('jon smith', 0.5)$$, 'bitmap'),
                'Bitmap Index Scan on fz_gist_idx', 'GiST bitmap plan uses the index');
--- the planner picks the index on its own (selectivity estimate)
-SELECT matches(pg_temp.plan_of('fz_gin', $$dedupe.within('jon smith', 1)$$, 'any'),
-               'fz_gin_idx', 'planner chooses the GIN index unprompted');
+-- selectivity estimates follow the statistics: a broad query is estimated broad
+SELECT cmp_ok(pg_temp.estimated_rows($$dedupe.within('al', 3)$$), '>',
+              10 * pg_temp.estimated_rows($$dedupe.within('jonathan smith', 1)$$),
+              'k = 3 around a 2-letter name is estimated 10x broader than k = 1 around a full name');
+SELECT ok(pg_temp.estimated_rows($$dedupe.within('al', 3)$$)
+            BETWEEN (SELECT count(*) FROM fz_gin WHERE name OPERATOR(dedupe.%) dedupe.within('al', 3)) / 3
+                AND (SELECT count(*) FROM fz_gin WHERE name OPERATOR(dedupe.%) dedupe.within('al', 3)) * 3,
+          'estimate for within(''al'', 3) is within 3x of the actual row count');
+SELECT ok(pg_temp.estimated_rows($$dedupe.similar_to('mary', 0.1)$$) >
+          pg_temp.estimated_rows($$dedupe.similar_to('mary', 0.9)$$),
+          'a lower similarity threshold is estimated broader');
 
 SELECT pg_temp.check_phase('after CREATE INDEX');
 SELECT cmp_ok((SELECT count(*) FROM fz_gin WHERE name OPERATOR(dedupe.%) dedupe.within('al', 3)),

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -29,8 +30,7 @@ std::vector<Tri> states_for(const CountFilter& f, std::u32string_view row) {
 bool candidate(const CountFilter& f, std::u32string_view row) {
   if (f.match_all) return true;
   const std::vector<Tri> states = states_for(f, row);
-  return count_filter_verdict(f.weight.data(), f.needed.data(), f.keys.size(), states.data()) !=
-         Tri::kFalse;
+  return count_filter_verdict(f, states.data()) != Tri::kFalse;
 }
 
 std::u32string random_word(std::mt19937& rng, const std::u32string& alphabet, int max_length) {
@@ -73,13 +73,20 @@ TEST(FoldForMatch, AsciiFastPathEqualsFold) {
 
 TEST(FuzzyKeys, GramAndLengthKeysNeverCollide) {
   for (int32_t key : gram_keys(U"hello world")) EXPECT_FALSE(is_length_key(key));
+  for (int32_t key : index_keys(U"hello world"))
+    EXPECT_EQ(is_length_key(key), key == length_key(11));
   EXPECT_TRUE(is_length_key(length_key(0)));
-  EXPECT_EQ(length_of_key(length_key(7)), 7);
-  EXPECT_EQ(length_key(10000), length_key(kLongLength));
+  EXPECT_EQ(length_bucket(10000), length_bucket(kLongLength));
+  EXPECT_EQ(length_bucket(kLongLength - 1), kLongLength - 1);
   // one key per gram occurrence: 'aaaa' has ^^a ^aa aaa aaa aa$ a$$, 'aaa' twice
   EXPECT_EQ(gram_keys(U"aaaa").size(), 6u);
   EXPECT_EQ(index_keys(U"aaaa").size(), 7u);
   EXPECT_EQ(gram_keys(U"").size(), 2u);  // ^^$ and ^$$
+  // the same gram in strings of different lengths is a different GIN key
+  const auto a = index_keys(U"smith"), b = index_keys(U"smiths");
+  std::vector<int32_t> shared;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(shared));
+  EXPECT_TRUE(shared.empty());
 }
 
 TEST(CountFilter, NoFalseNegativesForEditDistance) {
@@ -127,6 +134,7 @@ TEST(CountFilter, FiltersUnrelatedStrings) {
 
 TEST(CountFilter, VeryLongStringsShareTheLastLengthKey) {
   std::u32string longer(600, U'a'), query(600, U'a');
+  EXPECT_TRUE(candidate(edit_distance_filter(query, 3), std::u32string(598, U'a')));
   longer[300] = U'b';
   EXPECT_TRUE(candidate(edit_distance_filter(query, 1), longer));
   EXPECT_TRUE(candidate(edit_distance_filter(query, 0), query));

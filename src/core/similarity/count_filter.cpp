@@ -9,22 +9,36 @@
 namespace dedupe::fuzzy {
 namespace {
 
-// Gram keys with their weights, then one length key per length in [lo, hi] with the count
-// needed_for(length) a row of that length must reach. The last length key stands for every
-// length >= kLongLength, so needed_for() must be given its smallest length there.
+// One slot per length bucket in [bucket(lo), bucket(hi)], each with the count a row of that
+// length needs: needed_for(length), at the bucket's smallest length (needed grows with the
+// length, so the shared last bucket uses kLongLength, or lo if larger).
 template <typename NeededFor>
 CountFilter build(std::u32string_view query, size_t lo, size_t hi, NeededFor needed_for) {
-  const GramProfile profile = gram_profile(query);
+  const std::vector<uint64_t> grams = gram_occurrences(query);
   CountFilter f;
-  f.keys = profile.keys;
-  f.weight = profile.weights;
-  f.needed.assign(f.keys.size(), -1);
-  lo = std::min<size_t>(lo, kLongLength);
-  hi = std::min<size_t>(hi, kLongLength);
-  for (size_t length = lo; length <= hi; ++length) {
-    f.keys.push_back(length_key(length));
-    f.weight.push_back(0);
-    f.needed.push_back(needed_for(length));
+  for (int bucket = length_bucket(lo); bucket <= length_bucket(hi); ++bucket) {
+    const size_t smallest = std::max<size_t>(lo, static_cast<size_t>(bucket));
+    const int32_t needed = std::max<int32_t>(0, needed_for(smallest));
+    const int32_t slot = static_cast<int32_t>(f.needed.size());
+    f.needed.push_back(needed);
+    if (needed == 0) {  // every row of this length is a candidate
+      f.keys.push_back(length_key(bucket));
+      f.slot.push_back(slot);
+      f.weight.push_back(0);
+      continue;
+    }
+    std::vector<int32_t> keys;
+    for (uint64_t g : grams) keys.push_back(gram_key_in_bucket(g, bucket));
+    std::sort(keys.begin(), keys.end());
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0 && keys[i] == keys[i - 1]) {
+        ++f.weight.back();  // a hash collision inside the query: one key, counted twice
+        continue;
+      }
+      f.keys.push_back(keys[i]);
+      f.slot.push_back(slot);
+      f.weight.push_back(1);
+    }
   }
   return f;
 }
@@ -56,17 +70,30 @@ CountFilter similarity_filter(std::u32string_view query, double t) {
   const size_t hi = b_hi > kQ - 1 ? static_cast<size_t>(std::min(b_hi, 1e9)) - (kQ - 1) : 0;
   return build(query, lo, hi, [&](size_t length) {
     const double b = static_cast<double>(length + kQ - 1);
-    return static_cast<int32_t>(std::max(0.0, std::ceil(t * (a + b) / (1 + t) - 1e-7)));
+    return static_cast<int32_t>(std::max(1.0, std::ceil(t * (a + b) / (1 + t) - 1e-7)));
   });
 }
 
-Tri count_filter_verdict(const int32_t* weight, const int32_t* needed, size_t n,
-                         const Tri* states) {
-  long reachable = 0;  // matched weight if every 'maybe' gram key turns out present
-  for (size_t i = 0; i < n; ++i)
-    if (needed[i] < 0 && states[i] != Tri::kFalse) reachable += weight[i];
-  for (size_t i = 0; i < n; ++i)
-    if (needed[i] >= 0 && states[i] != Tri::kFalse && reachable >= needed[i]) return Tri::kMaybe;
+Tri count_filter_verdict(const int32_t* slot, const int32_t* weight, size_t n_keys,
+                         const int32_t* needed, size_t n_slots, const Tri* states) {
+  // Matched weight per slot if every 'maybe' key turns out present; a length key (weight 0)
+  // counts as reaching its slot's needed count of 0.
+  constexpr size_t kStack = 256;
+  int64_t on_stack[kStack];
+  std::vector<int64_t> on_heap;
+  int64_t* reachable = on_stack;
+  if (n_slots > kStack) {
+    on_heap.resize(n_slots);
+    reachable = on_heap.data();
+  }
+  std::fill(reachable, reachable + n_slots, -1);
+  for (size_t i = 0; i < n_keys; ++i) {
+    if (states[i] == Tri::kFalse) continue;
+    int64_t& r = reachable[slot[i]];
+    r = std::max<int64_t>(r, 0) + weight[i];
+  }
+  for (size_t s = 0; s < n_slots; ++s)
+    if (reachable[s] >= 0 && reachable[s] >= needed[s]) return Tri::kMaybe;
   return Tri::kFalse;
 }
 

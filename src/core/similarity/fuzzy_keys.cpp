@@ -48,20 +48,29 @@ std::string fold_for_match(std::string_view utf8) {
 
 std::u32string match_form(std::string_view utf8) { return code_points(fold_for_match(utf8)); }
 
-std::vector<int32_t> gram_keys(std::u32string_view folded) {
-  std::vector<uint64_t> grams = qgrams::packed_grams(folded, kQ);  // sorted: repeats adjacent
-  std::vector<int32_t> keys;
-  keys.reserve(grams.size());
+std::vector<uint64_t> gram_occurrences(std::u32string_view folded) {
+  // Packed grams take 63 bits and come sorted, so repeats are adjacent and get occurrence
+  // numbers 0, 1, ...; the id mixes gram and number (hashing follows, so overlap is harmless).
+  std::vector<uint64_t> grams = qgrams::packed_grams(folded, kQ);
+  std::vector<uint64_t> ids(grams.size());
   uint64_t occurrence = 0;
   for (size_t i = 0; i < grams.size(); ++i) {
     occurrence = (i > 0 && grams[i] == grams[i - 1]) ? occurrence + 1 : 0;
-    keys.push_back(static_cast<int32_t>(mix(grams[i] * 131 + occurrence) | 1u));
+    ids[i] = grams[i] * 131 + occurrence;
   }
-  return keys;
+  return ids;
 }
 
-int32_t length_key(size_t length) {
-  return static_cast<int32_t>(2 * std::min<size_t>(length, kLongLength));
+int32_t gram_key(uint64_t occurrence) { return static_cast<int32_t>(mix(occurrence) | 1u); }
+
+int32_t gram_key_in_bucket(uint64_t occurrence, int bucket) {
+  return static_cast<int32_t>(mix(occurrence ^ (static_cast<uint64_t>(bucket + 1) << 56)) | 1u);
+}
+
+std::vector<int32_t> gram_keys(std::u32string_view folded) {
+  std::vector<int32_t> keys;
+  for (uint64_t id : gram_occurrences(folded)) keys.push_back(gram_key(id));
+  return keys;
 }
 
 GramProfile gram_profile(std::u32string_view folded) {
@@ -82,8 +91,10 @@ GramProfile gram_profile(std::u32string_view folded) {
 }
 
 std::vector<int32_t> index_keys(std::u32string_view folded) {
-  std::vector<int32_t> keys = gram_keys(folded);
-  keys.push_back(length_key(folded.size()));
+  const int bucket = length_bucket(folded.size());
+  std::vector<int32_t> keys;
+  for (uint64_t id : gram_occurrences(folded)) keys.push_back(gram_key_in_bucket(id, bucket));
+  keys.push_back(length_key(bucket));
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;

@@ -1,8 +1,15 @@
-// What the fuzzy-search indexes store for a string: its folded form, the padded trigrams of
-// that form hashed to int32 keys (one key per occurrence, so repeated grams count as in a
-// multiset), and one key for its length. Gram keys are odd, length keys even, so they never
-// collide with each other; gram keys may collide among themselves, which only ever adds
-// candidates (the operators recheck), never loses one.
+// What the fuzzy-search indexes store for a string: its folded form's padded trigrams, one
+// per occurrence (the 2nd 'ana' of 'banana' is its own gram, so counting shared grams counts
+// the multiset intersection), hashed to int32 keys.
+//
+// GIN keys are partitioned by length: a gram key also encodes the length bucket of the
+// string it came from, so a query only reads the posting lists of admissible lengths and
+// never has to intersect with a list of every row of some length. Each value also gets one
+// key for its length bucket alone, read only when the count bound of that length is <= 0
+// (short strings), where every row of that length is a candidate.
+//
+// Gram keys are odd, length keys even, so they never collide with each other; gram keys may
+// collide among themselves, which only ever adds candidates (the operators recheck).
 #pragma once
 
 #include <cstddef>
@@ -16,20 +23,27 @@ namespace dedupe::fuzzy {
 // q of the indexed q-grams. Trigrams: rarer than bigrams, so the count filter reads
 // shorter posting lists; short strings are covered by the length keys.
 inline constexpr int kQ = 3;
-// Lengths (in code points) at or above this share one length key.
-inline constexpr int kLongLength = 255;
+// Lengths (in code points) at or above this share one length bucket.
+inline constexpr int kLongLength = 64;
 
 // dedupe::fold() with a fast path for pure ASCII input (same result, no ICU call).
 std::string fold_for_match(std::string_view utf8);
 // Code points of fold_for_match(utf8): the form the operators compare.
 std::u32string match_form(std::string_view utf8);
 
-// Hashed keys of the |folded| + kQ - 1 padded kQ-grams of a folded string, one per gram
-// occurrence (the 2nd 'ana' of 'banana' gets its own key); duplicates possible after hashing.
-std::vector<int32_t> gram_keys(std::u32string_view folded);
-int32_t length_key(size_t length);
+// The |folded| + kQ - 1 padded grams as occurrence ids (gram and occurrence number).
+std::vector<uint64_t> gram_occurrences(std::u32string_view folded);
+// A gram occurrence's key, alone (GiST signatures) or within a length bucket (GIN).
+int32_t gram_key(uint64_t occurrence);
+int32_t gram_key_in_bucket(uint64_t occurrence, int bucket);
+inline int length_bucket(size_t length) {
+  return static_cast<int>(length < static_cast<size_t>(kLongLength) ? length : kLongLength);
+}
+inline int32_t length_key(int bucket) { return 2 * bucket; }
 inline bool is_length_key(int32_t key) { return (key & 1) == 0; }
-inline int length_of_key(int32_t key) { return key / 2; }
+
+// gram_key() of every gram occurrence (duplicates possible after hashing).
+std::vector<int32_t> gram_keys(std::u32string_view folded);
 
 // The distinct gram keys of a folded query and how many of its grams hash to each; total
 // is |folded| + kQ - 1, the number of its padded grams.
@@ -41,7 +55,8 @@ struct GramProfile {
 };
 GramProfile gram_profile(std::u32string_view folded);
 
-// Everything an index stores for one value: sorted, distinct gram keys plus its length key.
+// What GIN stores for a value: its gram keys in its length bucket and its length key,
+// sorted and distinct.
 std::vector<int32_t> index_keys(std::u32string_view folded);
 
 }  // namespace dedupe::fuzzy
