@@ -9,7 +9,7 @@ CREATE TYPE dedupe.fuzzy_signature (
   INPUT = dedupe.fuzzy_signature_in, OUTPUT = dedupe.fuzzy_signature_out,
   INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = plain);
 COMMENT ON TYPE dedupe.fuzzy_signature IS
-  'Storage of fuzzy_gist_ops keys: a folded value (leaves), or a 1024-bit trigram signature '
+  'Storage of fuzzy_gist_ops keys: a folded value (leaves), or a 512-bit trigram signature '
   'with a length range (inner pages, and leaves longer than 256 bytes)';
 COMMENT ON FUNCTION dedupe.fuzzy_signature_in(cstring) IS 'Input of dedupe.fuzzy_signature: always 22023 (index storage only)';
 COMMENT ON FUNCTION dedupe.fuzzy_signature_out(dedupe.fuzzy_signature) IS 'Output of dedupe.fuzzy_signature, for inspection';

@@ -12,6 +12,7 @@
 
 #include "core/similarity/fuzzy_keys.hpp"
 #include "core/similarity/metrics.hpp"
+#include "core/similarity/myers.hpp"
 #include "core/similarity/signature.hpp"
 #include "pg/datum_io.hpp"
 
@@ -41,6 +42,9 @@ struct GistKey {
 };
 
 const GistKey* key_of(Datum d) {
+  // Keys have plain storage: stored whole, so detoasting (which can fail) is rarely needed.
+  if (!VARATT_IS_EXTENDED(DatumGetPointer(d)))
+    return reinterpret_cast<GistKey*>(DatumGetPointer(d));
   return dedupe::pg::pg_call([&] { return reinterpret_cast<GistKey*>(PG_DETOAST_DATUM(d)); });
 }
 
@@ -83,6 +87,7 @@ struct QueryCache {
   std::string raw;  // the query datum's bytes, to notice a new query
   std::u32string folded;
   dedupe::fuzzy::GramProfile profile;
+  std::unique_ptr<dedupe::MyersPattern> pattern;  // the folded query, for exact leaves
   int32 max_distance = 0;
   double threshold = 0;
 };
@@ -90,7 +95,8 @@ struct QueryCache {
 void delete_cache(void* arg) { delete static_cast<QueryCache*>(arg); }
 
 const QueryCache& query_of(FunctionCallInfo fcinfo, Datum datum, StrategyNumber strategy) {
-  const varlena* v = dedupe::pg::pg_call([&] { return PG_DETOAST_DATUM(datum); });
+  const varlena* v = reinterpret_cast<const varlena*>(DatumGetPointer(datum));
+  if (VARATT_IS_EXTENDED(v)) v = dedupe::pg::pg_call([&] { return PG_DETOAST_DATUM(datum); });
   const std::string_view raw(reinterpret_cast<const char*>(v), VARSIZE(v));
   auto* cache = static_cast<QueryCache*>(fcinfo->flinfo->fn_extra);
   if (cache != nullptr && cache->raw == raw) return *cache;
@@ -122,6 +128,7 @@ const QueryCache& query_of(FunctionCallInfo fcinfo, Datum datum, StrategyNumber 
                         "unknown strategy " + std::to_string(strategy) + " for fuzzy_gist_ops");
   }
   cache->profile = dedupe::fuzzy::gram_profile(cache->folded);
+  cache->pattern = std::make_unique<dedupe::MyersPattern>(cache->folded);
   return *cache;
 }
 
@@ -171,12 +178,10 @@ DEDUPE_FUNCTION(dedupe_fuzzy_gist_consistent) {
   const GistKey* key = key_of(entry->key);
   if (key->kind == kExact) {
     *recheck = false;
-    const std::u32string value = dedupe::code_points(exact_text(key));
     if (strategy == dedupe::pg::kWithinStrategy)
-      return BoolGetDatum(dedupe::levenshtein_bounded(value, q.folded, q.max_distance) <=
-                          q.max_distance);
-    return BoolGetDatum(dedupe::qgram_similarity(value, q.folded, dedupe::fuzzy::kQ) >=
-                        q.threshold);
+      return BoolGetDatum(q.pattern->distance_utf8(exact_text(key)) <= q.max_distance);
+    return BoolGetDatum(dedupe::qgram_similarity(dedupe::code_points(exact_text(key)), q.folded,
+                                                 dedupe::fuzzy::kQ) >= q.threshold);
   }
   *recheck = true;  // a region, or a leaf too long to keep whole
   const Region r = region_of(key);
@@ -193,7 +198,7 @@ DEDUPE_FUNCTION(dedupe_fuzzy_gist_distance) {
   const GistKey* key = key_of(entry->key);
   if (key->kind == kExact) {
     *recheck = false;
-    return Float8GetDatum(dedupe::levenshtein(dedupe::code_points(exact_text(key)), q.folded));
+    return Float8GetDatum(q.pattern->distance_utf8(exact_text(key)));
   }
   if (GIST_LEAF(entry)) *recheck = true;  // a lower bound; the executor computes the distance
   return Float8GetDatum(dedupe::fuzzy::edit_distance_lower_bound(q.profile, region_of(key)));

@@ -2,9 +2,11 @@
 // 10 kB strings; and the packed q-gram multiset against a plain map-based reference.
 #include "core/error.hpp"
 #include "core/similarity/metrics.hpp"
+#include "core/similarity/myers.hpp"
 #include "core/similarity/qgrams.hpp"
 
 #include <gtest/gtest.h>
+#include <unicode/utf8.h>
 
 #include <map>
 #include <random>
@@ -111,6 +113,44 @@ TEST(Qgrams, PackedAgreesWithMapReference) {
 TEST(Qgrams, RejectsUnsupportedQ) {
   EXPECT_THROW(qgram_similarity(cp("a"), cp("b"), 0), Error);
   EXPECT_THROW(qgram_similarity(cp("a"), cp("b"), 4), Error);
+}
+
+}  // namespace
+}  // namespace dedupe
+
+namespace dedupe {
+namespace {
+
+TEST(Myers, AgreesWithDynamicProgram) {
+  std::mt19937 rng(17);
+  const std::u32string alphabet = U"abcé😀 ";
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::u32string p, t;
+    for (int n = rng() % 70; n > 0; --n) p.push_back(alphabet[rng() % alphabet.size()]);
+    for (int n = rng() % 70; n > 0; --n) t.push_back(alphabet[rng() % alphabet.size()]);
+    const MyersPattern pattern(p);
+    EXPECT_EQ(pattern.distance(t), levenshtein(p, t));
+    std::string utf8;
+    for (char32_t c : t) {
+      char buf[4];
+      int32_t len = 0;
+      U8_APPEND_UNSAFE(buf, len, static_cast<UChar32>(c));
+      utf8.append(buf, len);
+    }
+    EXPECT_EQ(pattern.distance_utf8(utf8), levenshtein(p, t));
+  }
+}
+
+TEST(Myers, EdgeCases) {
+  EXPECT_EQ(MyersPattern(U"").distance(U"abc"), 3);
+  EXPECT_EQ(MyersPattern(U"abc").distance(U""), 3);
+  EXPECT_EQ(MyersPattern(U"a").distance(U"a"), 0);
+  const std::u32string long64(64, U'x'), long65(65, U'x');
+  EXPECT_EQ(MyersPattern(long64).distance(long65), 1);
+  EXPECT_EQ(MyersPattern(long65).distance(long64), 1);  // falls back to the dynamic program
+  EXPECT_EQ(MyersPattern(U"kitten").distance_utf8("sitting"), 3);
+  EXPECT_EQ(MyersPattern(U"muller").distance_utf8("m\xC3\xBCller"), 1);
+  EXPECT_EQ(MyersPattern(U"a").distance_utf8("\xFF"), 1);  // invalid byte: one U+FFFD
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 
 namespace dedupe::fuzzy {
 
-inline constexpr int kSignatureBits = 1024;
+inline constexpr int kSignatureBits = 512;
 inline constexpr int kSignatureWords = kSignatureBits / 64;
 
 struct Signature {
