@@ -22,10 +22,10 @@ static_assert(static_cast<int>(Tri::kFalse) == GIN_FALSE &&
               static_cast<int>(Tri::kMaybe) == GIN_MAYBE);
 
 // What the consistent functions need, shared by every key's extra_data pointer:
-// slot[n_keys], weight[n_keys], needed[n_slots].
+// weight[n_keys] then needed[n_keys].
 struct FilterData {
   int32 n_keys;
-  int32 n_slots;
+  int32 needed_any;
   int32 values[FLEXIBLE_ARRAY_MEMBER];
 };
 
@@ -40,10 +40,9 @@ Datum* key_datums(const std::vector<int32_t>& keys) {
 Tri verdict(Pointer* extra_data, int32 nkeys, const Tri* states) {
   if (nkeys == 0) return Tri::kMaybe;  // GIN_SEARCH_MODE_ALL: every row, rechecked
   const auto* data = reinterpret_cast<const FilterData*>(extra_data[0]);
-  const int32* slot = data->values;
-  const int32* weight = slot + data->n_keys;
+  const int32* weight = data->values;
   const int32* needed = weight + data->n_keys;
-  return dedupe::fuzzy::count_filter_verdict(slot, weight, data->n_keys, needed, data->n_slots,
+  return dedupe::fuzzy::count_filter_verdict(weight, needed, data->n_keys, data->needed_any,
                                              states);
 }
 
@@ -82,16 +81,14 @@ DEDUPE_FUNCTION(dedupe_fuzzy_gin_extract_query) {
     return PointerGetDatum(nullptr);
   }
   const int32 n = static_cast<int32>(filter.keys.size());
-  const int32 n_slots = static_cast<int32>(filter.needed.size());
   *nkeys = n;
   dedupe::pg::pg_call([&] {
-    auto* data = static_cast<FilterData*>(
-        palloc(offsetof(FilterData, values) + sizeof(int32) * (2 * n + n_slots)));
+    auto* data =
+        static_cast<FilterData*>(palloc(offsetof(FilterData, values) + sizeof(int32) * 2 * n));
     data->n_keys = n;
-    data->n_slots = n_slots;
-    memcpy(data->values, filter.slot.data(), sizeof(int32) * n);
-    memcpy(data->values + n, filter.weight.data(), sizeof(int32) * n);
-    memcpy(data->values + 2 * n, filter.needed.data(), sizeof(int32) * n_slots);
+    data->needed_any = filter.needed_any;
+    memcpy(data->values, filter.weight.data(), sizeof(int32) * n);
+    memcpy(data->values + n, filter.needed.data(), sizeof(int32) * n);
     *extra_data = static_cast<Pointer*>(palloc(sizeof(Pointer) * n));
     for (int32 i = 0; i < n; ++i) (*extra_data)[i] = reinterpret_cast<Pointer>(data);
   });

@@ -82,11 +82,11 @@ TEST(FuzzyKeys, GramAndLengthKeysNeverCollide) {
   EXPECT_EQ(gram_keys(U"aaaa").size(), 6u);
   EXPECT_EQ(index_keys(U"aaaa").size(), 7u);
   EXPECT_EQ(gram_keys(U"").size(), 2u);  // ^^$ and ^$$
-  // the same gram in strings of different lengths is a different GIN key
-  const auto a = index_keys(U"smith"), b = index_keys(U"smiths");
-  std::vector<int32_t> shared;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(shared));
-  EXPECT_TRUE(shared.empty());
+  // long queries need no length keys; short ones with a large k do
+  for (int32_t key : edit_distance_filter(U"jonathan smith", 2).keys)
+    EXPECT_FALSE(is_length_key(key));
+  const CountFilter short_query = edit_distance_filter(U"al", 2);
+  EXPECT_EQ(std::count_if(short_query.keys.begin(), short_query.keys.end(), is_length_key), 5);
 }
 
 TEST(CountFilter, NoFalseNegativesForEditDistance) {
@@ -120,9 +120,11 @@ TEST(CountFilter, ShortStringsAndLargeK) {
       if (levenshtein(query, row) <= 3) EXPECT_TRUE(candidate(f, row));
     }
   }
-  // a row too long or too short is never a candidate
-  EXPECT_FALSE(candidate(edit_distance_filter(U"ab", 1), U"abcd"));
-  EXPECT_FALSE(candidate(edit_distance_filter(U"abcd", 1), U"ab"));
+  // with length keys, a row too long or too short is never a candidate
+  EXPECT_FALSE(candidate(edit_distance_filter(U"al", 2), U"alxyz"));
+  EXPECT_TRUE(candidate(edit_distance_filter(U"al", 2), U"xyzw"));
+  // without (the count bound is positive), the length filter is the recheck's job
+  EXPECT_TRUE(candidate(edit_distance_filter(U"ab", 1), U"abcd"));
 }
 
 TEST(CountFilter, FiltersUnrelatedStrings) {

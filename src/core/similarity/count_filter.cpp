@@ -9,36 +9,23 @@
 namespace dedupe::fuzzy {
 namespace {
 
-// One slot per length bucket in [bucket(lo), bucket(hi)], each with the count a row of that
-// length needs: needed_for(length), at the bucket's smallest length (needed grows with the
-// length, so the shared last bucket uses kLongLength, or lo if larger).
+// needed_for(length) grows with the length, so its minimum over [lo, hi] is at lo. When it
+// is positive, gram keys and that count suffice; otherwise add one length key per length
+// bucket in [lo, hi], each with the count at the bucket's smallest length (the last bucket
+// stands for every length >= kLongLength).
 template <typename NeededFor>
 CountFilter build(std::u32string_view query, size_t lo, size_t hi, NeededFor needed_for) {
-  const std::vector<uint64_t> grams = gram_occurrences(query);
+  const GramProfile profile = gram_profile(query);
   CountFilter f;
+  f.keys = profile.keys;
+  f.weight = profile.weights;
+  f.needed.assign(f.keys.size(), -1);
+  f.needed_any = std::max<int32_t>(0, needed_for(lo));
+  if (f.needed_any > 0) return f;
   for (int bucket = length_bucket(lo); bucket <= length_bucket(hi); ++bucket) {
-    const size_t smallest = std::max<size_t>(lo, static_cast<size_t>(bucket));
-    const int32_t needed = std::max<int32_t>(0, needed_for(smallest));
-    const int32_t slot = static_cast<int32_t>(f.needed.size());
-    f.needed.push_back(needed);
-    if (needed == 0) {  // every row of this length is a candidate
-      f.keys.push_back(length_key(bucket));
-      f.slot.push_back(slot);
-      f.weight.push_back(0);
-      continue;
-    }
-    std::vector<int32_t> keys;
-    for (uint64_t g : grams) keys.push_back(gram_key_in_bucket(g, bucket));
-    std::sort(keys.begin(), keys.end());
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (i > 0 && keys[i] == keys[i - 1]) {
-        ++f.weight.back();  // a hash collision inside the query: one key, counted twice
-        continue;
-      }
-      f.keys.push_back(keys[i]);
-      f.slot.push_back(slot);
-      f.weight.push_back(1);
-    }
+    f.keys.push_back(length_key(bucket));
+    f.weight.push_back(0);
+    f.needed.push_back(std::max<int32_t>(0, needed_for(std::max<size_t>(lo, bucket))));
   }
   return f;
 }
@@ -69,31 +56,26 @@ CountFilter similarity_filter(std::u32string_view query, double t) {
   const size_t lo = b_lo > kQ - 1 ? static_cast<size_t>(b_lo) - (kQ - 1) : 0;
   const size_t hi = b_hi > kQ - 1 ? static_cast<size_t>(std::min(b_hi, 1e9)) - (kQ - 1) : 0;
   return build(query, lo, hi, [&](size_t length) {
+    // t > 0 means at least one shared gram, so this is never <= 0.
     const double b = static_cast<double>(length + kQ - 1);
     return static_cast<int32_t>(std::max(1.0, std::ceil(t * (a + b) / (1 + t) - 1e-7)));
   });
 }
 
-Tri count_filter_verdict(const int32_t* slot, const int32_t* weight, size_t n_keys,
-                         const int32_t* needed, size_t n_slots, const Tri* states) {
-  // Matched weight per slot if every 'maybe' key turns out present; a length key (weight 0)
-  // counts as reaching its slot's needed count of 0.
-  constexpr size_t kStack = 256;
-  int64_t on_stack[kStack];
-  std::vector<int64_t> on_heap;
-  int64_t* reachable = on_stack;
-  if (n_slots > kStack) {
-    on_heap.resize(n_slots);
-    reachable = on_heap.data();
-  }
-  std::fill(reachable, reachable + n_slots, -1);
+Tri count_filter_verdict(const int32_t* weight, const int32_t* needed, size_t n_keys,
+                         int32_t needed_any, const Tri* states) {
+  int64_t reachable = 0;  // matched gram weight if every 'maybe' gram key is present
+  bool length_keyed = false;
   for (size_t i = 0; i < n_keys; ++i) {
-    if (states[i] == Tri::kFalse) continue;
-    int64_t& r = reachable[slot[i]];
-    r = std::max<int64_t>(r, 0) + weight[i];
+    if (needed[i] >= 0) {
+      length_keyed = true;
+    } else if (states[i] != Tri::kFalse) {
+      reachable += weight[i];
+    }
   }
-  for (size_t s = 0; s < n_slots; ++s)
-    if (reachable[s] >= 0 && reachable[s] >= needed[s]) return Tri::kMaybe;
+  if (!length_keyed) return reachable >= needed_any ? Tri::kMaybe : Tri::kFalse;
+  for (size_t i = 0; i < n_keys; ++i)
+    if (needed[i] >= 0 && states[i] != Tri::kFalse && reachable >= needed[i]) return Tri::kMaybe;
   return Tri::kFalse;
 }
 

@@ -9,11 +9,12 @@
 // Q-gram similarity t (multiset Jaccard c / (|A| + |B| - c) of gram counts |A|, |B|):
 //   c >= t (|A| + |B|) / (1 + t), and t |A| <= |B| <= |A| / t.
 //
-// Index keys are partitioned by length bucket (fuzzy_keys.hpp), so the query lists, for each
-// admissible length bucket, its gram keys in that bucket with the count a row of that
-// length must reach; where that count is <= 0 (short strings, large k) it lists the bucket's
-// length key instead, which every row of that length has: nothing is ever missed, and no
-// full index scan is needed.
+// When the count needed at the most favourable admissible length is positive, the query is
+// the query's gram keys and that count, as pg_trgm does it (the length filter is left to the
+// recheck). When it is <= 0 (short strings, large k), a row may share no gram at all: the
+// query then also lists the length key of every admissible length, with the count a row of
+// that length needs, and a row is a candidate through its own length key. Nothing is ever
+// missed, and there is never a full index scan.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +28,9 @@ enum class Tri : uint8_t { kFalse = 0, kTrue = 1, kMaybe = 2 };
 
 struct CountFilter {
   std::vector<int32_t> keys;    // index keys to look up, distinct
-  std::vector<int32_t> slot;    // per key: which length bucket of the query it belongs to
-  std::vector<int32_t> weight;  // per key: query grams hashed to it; 0 for a length key
-  std::vector<int32_t> needed;  // per slot: matched weight a row needs (0: its length key)
+  std::vector<int32_t> weight;  // gram keys: query grams hashed to it; length keys: 0
+  std::vector<int32_t> needed;  // gram keys: -1; length keys: count a row of that length needs
+  int32_t needed_any = 0;       // with no length keys: the count every candidate needs
   bool match_all = false;       // every row qualifies (similarity threshold 0)
 };
 
@@ -39,12 +40,12 @@ CountFilter edit_distance_filter(std::u32string_view folded_query, int k);
 CountFilter similarity_filter(std::u32string_view folded_query, double threshold);
 
 // kFalse when a row with these key states cannot match; kMaybe otherwise (the operator
-// decides). states has one entry per key, in the order of f.keys.
-Tri count_filter_verdict(const int32_t* slot, const int32_t* weight, size_t n_keys,
-                         const int32_t* needed, size_t n_slots, const Tri* states);
+// decides). states has one entry per key, in the order of the keys.
+Tri count_filter_verdict(const int32_t* weight, const int32_t* needed, size_t n_keys,
+                         int32_t needed_any, const Tri* states);
 inline Tri count_filter_verdict(const CountFilter& f, const Tri* states) {
-  return count_filter_verdict(f.slot.data(), f.weight.data(), f.keys.size(), f.needed.data(),
-                              f.needed.size(), states);
+  return count_filter_verdict(f.weight.data(), f.needed.data(), f.keys.size(), f.needed_any,
+                              states);
 }
 
 }  // namespace dedupe::fuzzy

@@ -63,10 +63,6 @@ std::vector<uint64_t> gram_occurrences(std::u32string_view folded) {
 
 int32_t gram_key(uint64_t occurrence) { return static_cast<int32_t>(mix(occurrence) | 1u); }
 
-int32_t gram_key_in_bucket(uint64_t occurrence, int bucket) {
-  return static_cast<int32_t>(mix(occurrence ^ (static_cast<uint64_t>(bucket + 1) << 56)) | 1u);
-}
-
 std::vector<int32_t> gram_keys(std::u32string_view folded) {
   std::vector<int32_t> keys;
   for (uint64_t id : gram_occurrences(folded)) keys.push_back(gram_key(id));
@@ -91,10 +87,8 @@ GramProfile gram_profile(std::u32string_view folded) {
 }
 
 std::vector<int32_t> index_keys(std::u32string_view folded) {
-  const int bucket = length_bucket(folded.size());
-  std::vector<int32_t> keys;
-  for (uint64_t id : gram_occurrences(folded)) keys.push_back(gram_key_in_bucket(id, bucket));
-  keys.push_back(length_key(bucket));
+  std::vector<int32_t> keys = gram_keys(folded);
+  keys.push_back(length_key(length_bucket(folded.size())));
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;

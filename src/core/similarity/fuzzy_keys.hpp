@@ -1,12 +1,8 @@
 // What the fuzzy-search indexes store for a string: its folded form's padded trigrams, one
 // per occurrence (the 2nd 'ana' of 'banana' is its own gram, so counting shared grams counts
-// the multiset intersection), hashed to int32 keys.
-//
-// GIN keys are partitioned by length: a gram key also encodes the length bucket of the
-// string it came from, so a query only reads the posting lists of admissible lengths and
-// never has to intersect with a list of every row of some length. Each value also gets one
-// key for its length bucket alone, read only when the count bound of that length is <= 0
-// (short strings), where every row of that length is a candidate.
+// the multiset intersection), hashed to int32 keys, plus one key for its length bucket.
+// Queries read the length keys only where the count bound is <= 0 (short strings, large k):
+// there every row of an admissible length is a candidate, sharing a gram or not.
 //
 // Gram keys are odd, length keys even, so they never collide with each other; gram keys may
 // collide among themselves, which only ever adds candidates (the operators recheck).
@@ -33,9 +29,7 @@ std::u32string match_form(std::string_view utf8);
 
 // The |folded| + kQ - 1 padded grams as occurrence ids (gram and occurrence number).
 std::vector<uint64_t> gram_occurrences(std::u32string_view folded);
-// A gram occurrence's key, alone (GiST signatures) or within a length bucket (GIN).
 int32_t gram_key(uint64_t occurrence);
-int32_t gram_key_in_bucket(uint64_t occurrence, int bucket);
 inline int length_bucket(size_t length) {
   return static_cast<int>(length < static_cast<size_t>(kLongLength) ? length : kLongLength);
 }
@@ -55,8 +49,7 @@ struct GramProfile {
 };
 GramProfile gram_profile(std::u32string_view folded);
 
-// What GIN stores for a value: its gram keys in its length bucket and its length key,
-// sorted and distinct.
+// What GIN stores for a value: its gram keys and its length key, sorted and distinct.
 std::vector<int32_t> index_keys(std::u32string_view folded);
 
 }  // namespace dedupe::fuzzy
