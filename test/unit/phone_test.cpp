@@ -27,7 +27,8 @@ TEST(NormalizePhone, FormatsOfSeveralCountries) {
   EXPECT_EQ(normalize_phone("415.555.0132"), "+14155550132");
   EXPECT_EQ(normalize_phone("011 44 20 7946 0958"), "+442079460958");  // US international prefix
   EXPECT_EQ(normalize_phone("00 44 20 7946 0958", "DE"), "+442079460958");
-  EXPECT_EQ(normalize_phone("030 1234567", "de"), "+49301234567");  // trunk prefix, lower-case region
+  EXPECT_EQ(normalize_phone("030 1234567", "de"),
+            "+49301234567");  // trunk prefix, lower-case region
   EXPECT_EQ(normalize_phone("06 12 34 56 78", "FR"), "+33612345678");
   EXPECT_EQ(normalize_phone("+61 2 9876 5432", "US"), "+61298765432");
   EXPECT_EQ(normalize_phone("03-1234-5678", "JP"), "+81312345678");

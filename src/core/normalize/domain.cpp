@@ -78,7 +78,7 @@ std::string normalize_domain(std::string_view raw) {
   while (!s.empty() && s.back() == '.') s.remove_suffix(1);  // the DNS root
   if (s.empty()) bad_domain(raw, "no host");
   std::string host = host_to_ascii(s);
-  if (host.rfind("www.", 0) == 0 && host.find('.', 4) != std::string::npos) host.erase(0, 4);
+  while (host.rfind("www.", 0) == 0 && host.find('.', 4) != std::string::npos) host.erase(0, 4);
   if (host.find('.') == std::string::npos) bad_domain(raw, "no dot in host name");
   if (ascii::all_digits_and_dots(host)) bad_domain(raw, "IP addresses are not domains");
   return host;

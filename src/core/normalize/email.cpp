@@ -12,8 +12,8 @@
 namespace dedupe {
 namespace {
 
-constexpr size_t kMaxLocalPart = 64;   // RFC 5321
-constexpr size_t kMaxAddress = 254;    // RFC 5321 path limit minus the angle brackets
+constexpr size_t kMaxLocalPart = 64;  // RFC 5321
+constexpr size_t kMaxAddress = 254;   // RFC 5321 path limit minus the angle brackets
 
 struct Address {
   std::string local;   // lower-cased, not yet provider-canonical
@@ -30,9 +30,26 @@ bool is_local_char(unsigned char c) {
   if (c >= 0x80) return true;
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
-    case '~': case '.':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
+    case '.':
       return true;
     default:
       return false;

@@ -6,8 +6,8 @@
 namespace dedupe::email_providers {
 
 struct Rules {
-  bool ignores_dots = false;      // Gmail: j.o.h.n == john
-  char subaddress_separator = 0;  // '+' (most), '-' (Yahoo), 0 for none
+  bool ignores_dots = false;          // Gmail: j.o.h.n == john
+  char subaddress_separator = 0;      // '+' (most), '-' (Yahoo), 0 for none
   std::string_view canonical_domain;  // googlemail.com -> gmail.com; empty keeps the domain
 };
 

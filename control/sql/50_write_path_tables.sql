@@ -1,0 +1,113 @@
+-- Write path: registered sources, the staging identity table, quarantine, idempotency keys
+-- and the append-only audit log. Configuration tables are dumped by pg_dump.
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'dedupe_admin') THEN
+    CREATE ROLE dedupe_admin NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'dedupe_auditor') THEN
+    CREATE ROLE dedupe_auditor NOLOGIN;
+  END IF;
+END $$;
+
+CREATE TABLE dedupe.sources (
+  source          text PRIMARY KEY CHECK (source ~ '^[A-Za-z0-9_.-]{1,63}$'),
+  relid           regclass NOT NULL UNIQUE,
+  id_column       name NOT NULL,
+  external_id     name,
+  email           name,
+  phone           name,
+  first_name      name,
+  last_name       name,
+  full_name       name,
+  company         name,
+  domain          name,
+  country         name,
+  region          text NOT NULL DEFAULT 'US',
+  idempotency_key name,
+  on_invalid      text NOT NULL DEFAULT 'reject' CHECK (on_invalid IN ('reject', 'quarantine', 'flag')),
+  key_column      name,
+  created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE dedupe.sources IS
+  'Watched CRM-mirror tables and how their columns map to identity roles; written by dedupe.watch()';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.sources', '');
+
+CREATE TABLE dedupe.records (
+  record_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  source         text NOT NULL REFERENCES dedupe.sources ON UPDATE CASCADE,
+  source_pk      text NOT NULL,
+  key            dedupe.match_key,
+  valid          boolean NOT NULL,
+  invalid_reason text,
+  external_id    text,
+  email          text,
+  phone          text,
+  first_name     text,
+  last_name      text,
+  full_name      text,
+  company        text,
+  domain         text,
+  country        text,
+  created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  UNIQUE (source, source_pk)
+);
+COMMENT ON TABLE dedupe.records IS
+  'One row per watched row: its identity key and normalized attributes; the one place matching reads';
+CREATE INDEX records_key_idx ON dedupe.records USING gin (key);
+CREATE INDEX records_full_name_idx ON dedupe.records (full_name);
+
+CREATE TABLE dedupe.quarantine (
+  quarantine_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  source         text NOT NULL REFERENCES dedupe.sources ON UPDATE CASCADE,
+  source_pk      text,
+  row_data       jsonb NOT NULL,
+  reason         text NOT NULL,
+  quarantined_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  quarantined_by name NOT NULL DEFAULT CURRENT_USER,
+  released_at    timestamptz,
+  released_by    name
+);
+COMMENT ON TABLE dedupe.quarantine IS
+  'Rows a source with on_invalid = quarantine refused, kept whole with the reason; see dedupe.release()';
+CREATE INDEX quarantine_open_idx ON dedupe.quarantine (source) WHERE released_at IS NULL;
+
+CREATE TABLE dedupe.idempotency_keys (
+  source       text NOT NULL REFERENCES dedupe.sources ON UPDATE CASCADE ON DELETE CASCADE,
+  key          text NOT NULL,
+  source_pk    text,
+  processed_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  PRIMARY KEY (source, key)
+);
+COMMENT ON TABLE dedupe.idempotency_keys IS
+  'Idempotency keys already processed per source; a second write with one is skipped and audited as replayed';
+CREATE INDEX idempotency_keys_age_idx ON dedupe.idempotency_keys (processed_at);
+
+CREATE TABLE dedupe.audit_log (
+  id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at               timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  txid             xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+  actor            name NOT NULL DEFAULT CURRENT_USER,
+  session_user_name name NOT NULL DEFAULT SESSION_USER,
+  application_name text NOT NULL DEFAULT pg_catalog.current_setting('application_name'),
+  backend_pid      integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
+  source           text,
+  source_pk        text,
+  record_id        bigint,
+  decision         text NOT NULL,
+  rule             text,
+  score            double precision,
+  inputs           jsonb,
+  reason           text
+);
+COMMENT ON TABLE dedupe.audit_log IS
+  'Append-only log of every decision (normalized, flagged, quarantined, replayed, released, deleted, '
+  'purged, and golden-record decisions). UPDATE, DELETE and TRUNCATE are refused for every role; '
+  'only dedupe.purge_audit_log() removes old rows, and it audits itself. Readable by dedupe_auditor.';
+-- BRIN: the log is append-only, so 'at' follows the physical order and a block-range index
+-- serves retention purges at a fraction of a btree's cost per insert.
+CREATE INDEX audit_log_at_idx ON dedupe.audit_log USING brin (at);
+CREATE INDEX audit_log_source_pk_idx ON dedupe.audit_log (source, source_pk);

@@ -1,0 +1,177 @@
+-- Registration of watched tables: dedupe.watch() / dedupe.unwatch().
+
+ALTER TABLE dedupe.sources ADD COLUMN watching boolean NOT NULL DEFAULT true;
+
+CREATE FUNCTION dedupe.watch_trigger() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_watch_trigger'
+  LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.watch_trigger() IS
+  'BEFORE INSERT OR UPDATE row trigger installed by dedupe.watch(): normalizes, validates, honours '
+  'idempotency keys, stages the row in dedupe.records and audits the decision';
+
+CREATE FUNCTION dedupe.watch_flush_trigger() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_watch_flush_trigger'
+  LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.watch_flush_trigger() IS
+  'AFTER INSERT OR UPDATE statement trigger installed by dedupe.watch(): writes the rows the row '
+  'trigger staged to dedupe.records and dedupe.audit_log, many rows per statement';
+
+CREATE FUNCTION dedupe.watch_delete_trigger() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_watch_delete_trigger'
+  LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.watch_delete_trigger() IS
+  'AFTER DELETE row trigger installed by dedupe.watch(): removes the staged record and audits it';
+
+CREATE FUNCTION dedupe._is_known_region(region text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'dedupe_is_known_region'
+  LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe._is_known_region(text) IS
+  'internal: true when libphonenumber knows the ISO 3166-1 alpha-2 region code';
+
+CREATE FUNCTION dedupe.watch_truncate_trigger() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_watch_truncate_trigger'
+  LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.watch_truncate_trigger() IS
+  'AFTER TRUNCATE statement trigger installed by dedupe.watch(): TRUNCATE fires no row '
+  'triggers, so this removes the source''s staged records and audits it';
+
+-- Checks that a mapped column exists and has a type the role can use. kind: 'any',
+-- 'string' (type category S: text, varchar, char, name, citext, ...) or 'match_key'.
+CREATE FUNCTION dedupe._check_mapped_column(tbl regclass, role text, col name, kind text)
+RETURNS void LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  coltype oid;
+BEGIN
+  IF col IS NULL THEN RETURN; END IF;
+  SELECT a.atttypid INTO coltype FROM pg_catalog.pg_attribute a
+   WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+  IF coltype IS NULL THEN
+    RAISE EXCEPTION 'column "%" mapped as % does not exist in table %', col, role, tbl
+      USING ERRCODE = '42703';
+  END IF;
+  IF kind = 'string' AND (SELECT t.typcategory FROM pg_catalog.pg_type t WHERE t.oid = coltype) <> 'S' THEN
+    RAISE EXCEPTION 'column "%" mapped as % has type %, expected a string type', col, role, coltype::regtype
+      USING ERRCODE = '42804';
+  END IF;
+  IF kind = 'match_key' AND coltype <> 'dedupe.match_key'::regtype THEN
+    RAISE EXCEPTION 'column "%" mapped as % has type %, expected dedupe.match_key', col, role, coltype::regtype
+      USING ERRCODE = '42804';
+  END IF;
+END $$;
+COMMENT ON FUNCTION dedupe._check_mapped_column(regclass, text, name, text) IS
+  'internal: validates one column mapping of dedupe.watch()';
+
+CREATE FUNCTION dedupe.watch(
+  tbl regclass, source text,
+  id_column name, external_id name DEFAULT NULL, email name DEFAULT NULL, phone name DEFAULT NULL,
+  first_name name DEFAULT NULL, last_name name DEFAULT NULL, full_name name DEFAULT NULL,
+  company name DEFAULT NULL, domain name DEFAULT NULL, country name DEFAULT NULL,
+  region text DEFAULT 'US', idempotency_key name DEFAULT NULL, on_invalid text DEFAULT 'reject',
+  key_column name DEFAULT NULL)
+RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+  result dedupe.sources;
+  args text;
+BEGIN
+  IF on_invalid IS NULL OR on_invalid NOT IN ('reject', 'quarantine', 'flag') THEN
+    RAISE EXCEPTION 'on_invalid must be reject, quarantine or flag, not %', coalesce(on_invalid, 'NULL')
+      USING ERRCODE = '22023';
+  END IF;
+  IF region IS NULL OR NOT dedupe._is_known_region(region) THEN
+    RAISE EXCEPTION 'unknown phone region "%"', region USING ERRCODE = '22023',
+      HINT = 'Use an ISO 3166-1 alpha-2 code such as US, GB or DE.';
+  END IF;
+  IF id_column IS NULL THEN
+    RAISE EXCEPTION 'id_column is required' USING ERRCODE = '22023';
+  END IF;
+  IF coalesce(external_id, email, phone) IS NULL THEN
+    RAISE EXCEPTION 'a watched table needs at least one identity column'
+      USING ERRCODE = '22023', HINT = 'Map external_id, email or phone.';
+  END IF;
+  IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = tbl) NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = '42809';
+  END IF;
+  PERFORM dedupe._check_mapped_column(tbl, 'id_column', id_column, 'any');
+  PERFORM dedupe._check_mapped_column(tbl, 'external_id', external_id, 'any');
+  PERFORM dedupe._check_mapped_column(tbl, 'email', email, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'phone', phone, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'first_name', first_name, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'last_name', last_name, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'full_name', full_name, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'company', company, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'domain', domain, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'country', country, 'string');
+  PERFORM dedupe._check_mapped_column(tbl, 'idempotency_key', idempotency_key, 'any');
+  PERFORM dedupe._check_mapped_column(tbl, 'key_column', key_column, 'match_key');
+
+  INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,
+      last_name, full_name, company, domain, country, region, idempotency_key, on_invalid, key_column)
+  VALUES (watch.source, tbl, watch.id_column, watch.external_id, watch.email, watch.phone,
+      watch.first_name, watch.last_name, watch.full_name, watch.company, watch.domain, watch.country,
+      upper(watch.region), watch.idempotency_key, watch.on_invalid, watch.key_column)
+  ON CONFLICT ON CONSTRAINT sources_pkey DO UPDATE SET
+      relid = EXCLUDED.relid, id_column = EXCLUDED.id_column, external_id = EXCLUDED.external_id,
+      email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name,
+      last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, company = EXCLUDED.company,
+      domain = EXCLUDED.domain, country = EXCLUDED.country, region = EXCLUDED.region,
+      idempotency_key = EXCLUDED.idempotency_key, on_invalid = EXCLUDED.on_invalid,
+      key_column = EXCLUDED.key_column, watching = true, updated_at = pg_catalog.now()
+  RETURNING * INTO result;
+
+  -- The trigger carries its whole mapping in its arguments: no lookup per row.
+  args := pg_catalog.concat_ws(', ',
+    quote_literal(result.source), quote_literal(result.on_invalid), quote_literal(result.region),
+    quote_literal('id_column=' || result.id_column),
+    quote_literal('external_id=' || result.external_id), quote_literal('email=' || result.email),
+    quote_literal('phone=' || result.phone), quote_literal('first_name=' || result.first_name),
+    quote_literal('last_name=' || result.last_name), quote_literal('full_name=' || result.full_name),
+    quote_literal('company=' || result.company), quote_literal('domain=' || result.domain),
+    quote_literal('country=' || result.country),
+    quote_literal('idempotency_key=' || result.idempotency_key),
+    quote_literal('key_column=' || result.key_column));
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
+  EXECUTE format('CREATE TRIGGER dedupe_watch_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                 'EXECUTE FUNCTION dedupe.watch_truncate_trigger(%s)', tbl, quote_literal(result.source));
+  EXECUTE format('CREATE TRIGGER dedupe_watch BEFORE INSERT OR UPDATE ON %s FOR EACH ROW '
+                 'EXECUTE FUNCTION dedupe.watch_trigger(%s)', tbl, args);
+  EXECUTE format('CREATE TRIGGER dedupe_watch_flush AFTER INSERT OR UPDATE ON %s '
+                 'FOR EACH STATEMENT EXECUTE FUNCTION dedupe.watch_flush_trigger()', tbl);
+  EXECUTE format('CREATE TRIGGER dedupe_watch_delete AFTER DELETE ON %s FOR EACH ROW '
+                 'EXECUTE FUNCTION dedupe.watch_delete_trigger(%s)', tbl, quote_literal(result.source));
+
+  PERFORM dedupe._audit(result.source, NULL, 'watched', pg_catalog.to_jsonb(result), NULL);
+  RETURN result;
+END $$;
+COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name, name,
+  name, text, name, text, name) IS
+  'Registers a CRM-mirror table as a validated source: maps its columns to identity roles and installs '
+  'the triggers that normalize, validate, de-duplicate by idempotency key and audit every write. '
+  'on_invalid: reject (error 23514), quarantine (row kept in dedupe.quarantine) or flag. Re-watching '
+  'a source updates its mapping.';
+
+CREATE FUNCTION dedupe.unwatch(tbl regclass) RETURNS void LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
+DECLARE
+  src text;
+BEGIN
+  SELECT s.source INTO src FROM dedupe.sources s WHERE s.relid = tbl AND s.watching;
+  IF src IS NULL THEN
+    RAISE EXCEPTION 'table % is not watched', tbl USING ERRCODE = '42704';
+  END IF;
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
+  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
+  -- The registration stays (quarantined rows and the audit log refer to it); staged records go.
+  UPDATE dedupe.sources SET watching = false, updated_at = pg_catalog.now() WHERE source = src;
+  DELETE FROM dedupe.records WHERE source = src;
+  PERFORM dedupe._audit(src, NULL, 'unwatched', NULL, NULL);
+END $$;
+COMMENT ON FUNCTION dedupe.unwatch(regclass) IS
+  'Removes the dedupe triggers from a watched table and its staged records; the registration, '
+  'quarantine and audit history stay';

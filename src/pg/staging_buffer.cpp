@@ -1,0 +1,172 @@
+#include "pg/staging_buffer.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "core/key/match_key.hpp"
+#include "pg/owner_rights.hpp"
+#include "pg/spi_session.hpp"
+
+extern "C" {
+#include "access/xact.h"
+}
+
+namespace dedupe::pg {
+namespace {
+
+// Big enough that per-statement overhead vanishes, small enough to bound backend memory
+// (a staged row is well under 1 kB).
+constexpr size_t kFlushEvery = 10000;
+
+struct Pending {
+  StagedRow row;
+  SubTransactionId subxact;
+};
+
+std::vector<Pending> pending;
+bool callbacks_registered = false;
+
+// When one statement stages the same row twice (INSERT ... ON CONFLICT DO UPDATE fires the
+// insert and the update trigger), the last version wins in dedupe.records; both decisions
+// are audited.
+CachedStatement write_staged(
+    "WITH input AS ("
+    "  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+    "    pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+    "    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]), "
+    "    pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.text[]), "
+    "    pg_catalog.unnest($8::pg_catalog.text[]), pg_catalog.unnest($9::pg_catalog.text[]), "
+    "    pg_catalog.unnest($10::pg_catalog.text[]), pg_catalog.unnest($11::pg_catalog.text[]), "
+    "    pg_catalog.unnest($12::pg_catalog.text[]), pg_catalog.unnest($13::pg_catalog.text[]), "
+    "    pg_catalog.unnest($14::pg_catalog.text[]), pg_catalog.unnest($15::pg_catalog.text[]), "
+    "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[]), "
+    "    pg_catalog.unnest($18::pg_catalog.text[])) "
+    "  WITH ORDINALITY AS t(source, source_pk, valid, invalid_reason, external_id, email, phone, "
+    "    first_name, last_name, full_name, company, domain, country, actor, decision, inputs, "
+    "    reason, key, ord)), "
+    "latest AS ("
+    "  SELECT DISTINCT ON (source, source_pk) * FROM input "
+    "  ORDER BY source, source_pk, ord DESC), "
+    "staged AS ("
+    "  INSERT INTO dedupe.records AS r (source, source_pk, key, valid, invalid_reason, "
+    "    external_id, email, phone, first_name, last_name, full_name, company, domain, country) "
+    "  SELECT source, source_pk, "
+    "    key::dedupe.match_key, "
+    "    valid::pg_catalog.bool, invalid_reason, external_id, email, phone, first_name, "
+    "    last_name, full_name, company, domain, country "
+    "  FROM latest ORDER BY ord "
+    "  ON CONFLICT (source, source_pk) DO UPDATE SET key = EXCLUDED.key, valid = EXCLUDED.valid, "
+    "    invalid_reason = EXCLUDED.invalid_reason, external_id = EXCLUDED.external_id, "
+    "    email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name, "
+    "    last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, "
+    "    company = EXCLUDED.company, domain = EXCLUDED.domain, country = EXCLUDED.country, "
+    "    updated_at = pg_catalog.now() "
+    "  RETURNING r.record_id, r.source, r.source_pk) "
+    "INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, inputs, reason) "
+    "SELECT i.actor, i.source, i.source_pk, s.record_id, i.decision, i.inputs::pg_catalog.jsonb, "
+    "  i.reason "
+    "FROM input i JOIN staged s ON s.source OPERATOR(pg_catalog.=) i.source "
+    "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
+    "ORDER BY i.ord",
+    18);
+
+// Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
+void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
+  pending.erase(std::remove_if(pending.begin(), pending.end(),
+                               [&](const Pending& p) { return p.subxact >= aborted; }),
+                pending.end());
+}
+
+// The record's key in match_key's text form, built from the already-normalized components
+// (normalizing the phone again in SQL would double the cost of a staged row).
+std::optional<std::string> staged_key_text(const NormalizedRecord& r) {
+  if (!r.has_identity()) return std::nullopt;
+  return format(record_key(r));
+}
+
+extern "C" void on_xact_event(XactEvent event, void*) noexcept {
+  switch (event) {
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_ABORT:
+      pending.clear();
+      break;
+    case XACT_EVENT_PRE_COMMIT:
+    case XACT_EVENT_PARALLEL_PRE_COMMIT:
+    case XACT_EVENT_PRE_PREPARE:
+      if (!pending.empty()) {
+        pending.clear();
+        ereport(ERROR,
+                (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                 errmsg("pg_dedupe: watched rows were validated but never staged"),
+                 errdetail("The statement-level trigger dedupe_watch_flush did not run."),
+                 errhint("Do not disable dedupe's triggers individually; use dedupe.unwatch().")));
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+extern "C" void on_subxact_event(SubXactEvent event, SubTransactionId mySubid, SubTransactionId,
+                                 void*) noexcept {
+  if (event == SUBXACT_EVENT_ABORT_SUB) drop_rows_of_aborted(mySubid);
+}
+
+}  // namespace
+
+void stage_row(StagedRow row) {
+  if (!callbacks_registered) {
+    pg_call([] {
+      RegisterXactCallback(on_xact_event, nullptr);
+      RegisterSubXactCallback(on_subxact_event, nullptr);
+    });
+    callbacks_registered = true;
+  }
+  const SubTransactionId subxact = pg_call([] { return GetCurrentSubTransactionId(); });
+  pending.push_back({std::move(row), subxact});
+  if (pending.size() >= kFlushEvery) flush_staged_rows();
+}
+
+void flush_staged_rows() {
+  // Only rows of the current subtransaction (and its committed children) are written here:
+  // rows an enclosing statement staged are written when that statement ends, so an inner
+  // subtransaction that aborts cannot take them with it.
+  const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
+  std::vector<std::vector<std::optional<std::string>>> columns(18);
+  std::vector<Pending> outer;
+  for (auto& p : pending) {
+    if (p.subxact < current) {
+      outer.push_back(std::move(p));
+      continue;
+    }
+    const StagedRow& s = p.row;
+    const NormalizedRecord& r = s.record;
+    const std::optional<std::string> values[18] = {
+        s.source,
+        s.source_pk,
+        std::string(r.valid ? "true" : "false"),
+        r.valid ? std::nullopt : std::optional<std::string>(r.reason),
+        r.external_id,
+        r.email,
+        r.phone,
+        r.first_name,
+        r.last_name,
+        r.full_name,
+        r.company,
+        r.domain,
+        r.country,
+        s.actor,
+        s.decision,
+        s.audit_inputs,
+        r.valid ? std::nullopt : std::optional<std::string>(r.reason),
+        staged_key_text(r)};
+    for (int i = 0; i < 18; ++i) columns[i].push_back(values[i]);
+  }
+  pending.swap(outer);
+  if (columns[0].empty()) return;
+  OwnerRights rights;
+  SpiSession spi;
+  write_staged.run_columns(columns);
+}
+
+}  // namespace dedupe::pg

@@ -1,0 +1,62 @@
+#include "pg/watch_mapping.hpp"
+
+#include <cstring>
+
+extern "C" {
+#include "executor/spi.h"
+}
+
+namespace dedupe::pg {
+
+WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
+  if (trigger->tgnargs < 3)
+    throw dedupe::Error(dedupe::sqlstate::kInternalError,
+                        "dedupe.watch_trigger() needs the arguments dedupe.watch() gives it", {},
+                        "Install it with dedupe.watch(), not CREATE TRIGGER.");
+  WatchMapping m;
+  m.source = trigger->tgargs[0];
+  std::string mode = trigger->tgargs[1];
+  m.on_invalid = mode == "quarantine" ? OnInvalid::kQuarantine
+                 : mode == "flag"     ? OnInvalid::kFlag
+                                      : OnInvalid::kReject;
+  m.region = trigger->tgargs[2];
+  std::pair<const char*, std::string*> roles[] = {{"id_column", &m.id_column},
+                                                  {"external_id", &m.external_id},
+                                                  {"email", &m.email},
+                                                  {"phone", &m.phone},
+                                                  {"first_name", &m.first_name},
+                                                  {"last_name", &m.last_name},
+                                                  {"full_name", &m.full_name},
+                                                  {"company", &m.company},
+                                                  {"domain", &m.domain},
+                                                  {"country", &m.country},
+                                                  {"idempotency_key", &m.idempotency_key},
+                                                  {"key_column", &m.key_column}};
+  for (int i = 3; i < trigger->tgnargs; ++i) {
+    const char* arg = trigger->tgargs[i];
+    const char* eq = std::strchr(arg, '=');
+    if (!eq) continue;
+    std::string role(arg, eq - arg);
+    for (auto& [name, target] : roles)
+      if (role == name) *target = eq + 1;
+  }
+  return m;
+}
+
+std::optional<std::string> column_text(HeapTuple tuple, TupleDesc desc, const std::string& column) {
+  if (column.empty()) return std::nullopt;
+  char* value = pg_call([&] {
+    int attnum = SPI_fnumber(desc, column.c_str());
+    if (attnum <= 0)
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                      errmsg("watched column \"%s\" no longer exists", column.c_str()),
+                      errhint("Call dedupe.watch() again with the table's current columns.")));
+    return SPI_getvalue(tuple, desc, attnum);
+  });
+  if (!value) return std::nullopt;
+  std::string out(value);
+  pg_call([&] { pfree(value); });
+  return out;
+}
+
+}  // namespace dedupe::pg

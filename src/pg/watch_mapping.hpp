@@ -1,0 +1,31 @@
+// The column mapping of a watched table, as dedupe.watch() wrote it into the trigger's
+// arguments: source, on_invalid, region, then role=column pairs (column empty when unmapped).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "commands/trigger.h"
+}
+
+namespace dedupe::pg {
+
+enum class OnInvalid { kReject, kQuarantine, kFlag };
+
+struct WatchMapping {
+  std::string source;
+  OnInvalid on_invalid = OnInvalid::kReject;
+  std::string region;
+  std::string id_column, external_id, email, phone, first_name, last_name, full_name, company,
+      domain, country, idempotency_key, key_column;
+
+  static WatchMapping from_trigger(const Trigger* trigger);
+};
+
+// A column's value as text (its type's output function), or nullopt for NULL / unmapped.
+std::optional<std::string> column_text(HeapTuple tuple, TupleDesc desc, const std::string& column);
+
+}  // namespace dedupe::pg
