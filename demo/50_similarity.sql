@@ -27,12 +27,10 @@ FROM crm_leads WHERE last_name % dedupe.similar_to('Bailey', 0.4);
 SELECT v, v % dedupe.within('José Núñez', 0) AS same_folded, v <-> 'José Núñez' AS edit_distance
 FROM (VALUES ('JOSE NUNEZ'), ('Jose Nuñes'), ('Josef Nunez')) AS t(v);
 
-\echo '== nearest neighbours from a GiST index: the 5 given names closest to "jonathon"'
+\echo '== nearest neighbours from a GiST index: the 6 leads whose given name is closest to "Katherine"'
 CREATE INDEX crm_leads_first_name_knn ON crm_leads USING gist (first_name dedupe.fuzzy_gist_ops);
-EXPLAIN (COSTS OFF) SELECT id FROM crm_leads ORDER BY first_name <-> 'jonathon' LIMIT 5;
-SELECT DISTINCT ON (d, first_name) first_name, d AS edit_distance
-FROM (SELECT first_name, first_name <-> 'jonathon' AS d FROM crm_leads
-      ORDER BY first_name <-> 'jonathon' LIMIT 12) nearest
-ORDER BY d, first_name LIMIT 5;
+EXPLAIN (COSTS OFF) SELECT id FROM crm_leads ORDER BY first_name <-> 'Katherine' LIMIT 6;
+SELECT id, first_name, last_name, first_name <-> 'Katherine' AS edit_distance
+FROM crm_leads ORDER BY first_name <-> 'Katherine', id LIMIT 6;
 
 DROP INDEX crm_leads_last_name_fuzzy, crm_leads_first_name_knn;

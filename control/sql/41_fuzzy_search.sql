@@ -85,14 +85,14 @@ CREATE OPERATOR dedupe.% (
   RESTRICT = dedupe.fuzzy_within_sel, JOIN = matchingjoinsel);
 COMMENT ON OPERATOR dedupe.% (text, dedupe.edit_query) IS
   'Edit-distance search: value % dedupe.within(query, k) when the folded value is within '
-  'Levenshtein distance k of the folded query (GIN fuzzy_gin_ops, GiST fuzzy_gist_ops)';
+  'Levenshtein distance k of the folded query (GIN fuzzy_gin_ops)';
 
 CREATE OPERATOR dedupe.% (
   LEFTARG = text, RIGHTARG = dedupe.similarity_query, FUNCTION = dedupe.fuzzy_similar,
   RESTRICT = dedupe.fuzzy_similar_sel, JOIN = matchingjoinsel);
 COMMENT ON OPERATOR dedupe.% (text, dedupe.similarity_query) IS
   'Similarity search: value % dedupe.similar_to(query, t) when the padded-trigram similarity '
-  'of the folded forms is >= t (GIN fuzzy_gin_ops, GiST fuzzy_gist_ops)';
+  'of the folded forms is >= t (GIN fuzzy_gin_ops)';
 
 CREATE OPERATOR dedupe.<-> (
   LEFTARG = text, RIGHTARG = text, FUNCTION = dedupe.edit_distance,

@@ -1,8 +1,9 @@
-// GiST support for dedupe.fuzzy_gist_ops. A leaf keeps fold(value) itself (exact answers,
-// no recheck) unless it is longer than kMaxExactBytes; then, like every inner key, it is a
-// Region: a trigram signature plus the range of lengths below it, from which the core
-// computes a lower bound on the edit distance (KNN ORDER BY <->) and an upper bound on the
-// q-gram similarity.
+// GiST support for dedupe.fuzzy_gist_ops (nearest neighbours by folded edit distance). A leaf
+// keeps fold(value) itself (exact distances, no recheck) unless it is longer than
+// kMaxExactBytes; then, like every inner key, it is a Region: a trigram signature plus the
+// range of lengths below it, from which the core computes a lower bound on the edit
+// distance. The consistent function also answers the % strategies correctly, though the
+// opclass does not list those operators (see control/sql/43_fuzzy_gist.sql).
 #include "pg/fuzzy_query.hpp"
 
 #include <algorithm>
