@@ -86,6 +86,7 @@ Datum region_key(const Region& r) {
 // The parsed query of a scan, kept in fn_extra across calls and freed with fn_mcxt.
 struct QueryCache {
   std::string raw;  // the query datum's bytes, to notice a new query
+  StrategyNumber strategy = InvalidStrategy;
   std::u32string folded;
   dedupe::fuzzy::GramProfile profile;
   std::unique_ptr<dedupe::MyersPattern> pattern;  // the folded query, for exact leaves
@@ -100,7 +101,7 @@ const QueryCache& query_of(FunctionCallInfo fcinfo, Datum datum, StrategyNumber 
   if (VARATT_IS_EXTENDED(v)) v = dedupe::pg::pg_call([&] { return PG_DETOAST_DATUM(datum); });
   const std::string_view raw(reinterpret_cast<const char*>(v), VARSIZE(v));
   auto* cache = static_cast<QueryCache*>(fcinfo->flinfo->fn_extra);
-  if (cache != nullptr && cache->raw == raw) return *cache;
+  if (cache != nullptr && cache->strategy == strategy && cache->raw == raw) return *cache;
   if (cache == nullptr) {
     auto owned = std::make_unique<QueryCache>();
     dedupe::pg::pg_call([&] {
@@ -113,7 +114,7 @@ const QueryCache& query_of(FunctionCallInfo fcinfo, Datum datum, StrategyNumber 
     cache = owned.release();
     fcinfo->flinfo->fn_extra = cache;
   }
-  cache->raw.assign(raw);
+  cache->strategy = InvalidStrategy;  // valid again only once fully rebuilt
   if (strategy == dedupe::pg::kWithinStrategy) {
     const auto* q = reinterpret_cast<const dedupe::pg::EditQuery*>(v);
     cache->folded = dedupe::code_points(dedupe::pg::query_text(q));
@@ -130,6 +131,8 @@ const QueryCache& query_of(FunctionCallInfo fcinfo, Datum datum, StrategyNumber 
   }
   cache->profile = dedupe::fuzzy::gram_profile(cache->folded);
   cache->pattern = std::make_unique<dedupe::MyersPattern>(cache->folded);
+  cache->raw.assign(raw);
+  cache->strategy = strategy;
   return *cache;
 }
 

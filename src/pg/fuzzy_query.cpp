@@ -1,12 +1,11 @@
 // The query types' I/O and constructors, and the operator functions the indexes serve.
 #include "pg/fuzzy_query.hpp"
 
-#include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "core/similarity/fuzzy_keys.hpp"
+#include "core/similarity/fuzzy_query_text.hpp"
 #include "core/similarity/metrics.hpp"
 #include "pg/datum_io.hpp"
 
@@ -33,35 +32,6 @@ Datum make_query(Threshold threshold, std::string_view folded) {
   });
 }
 
-int32 checked_distance(long k, std::string_view input) {
-  if (k < 0 || k > 1000000)
-    throw Error(sqlstate::kInvalidParameterValue, "max_distance must be between 0 and 1000000",
-                "max_distance was " + std::to_string(k) +
-                    std::string(input.empty() ? "" : " in '") + std::string(input) +
-                    std::string(input.empty() ? "" : "'"));
-  return static_cast<int32>(k);
-}
-
-float4 checked_threshold(double t, std::string_view input) {
-  if (!(t >= 0 && t <= 1))
-    throw Error(sqlstate::kInvalidParameterValue, "similarity threshold must be between 0 and 1",
-                "threshold was " + std::to_string(t) + std::string(input.empty() ? "" : " in '") +
-                    std::string(input) + std::string(input.empty() ? "" : "'"));
-  return static_cast<float4>(t);
-}
-
-// "threshold:text" -> the number before the first colon and the text after it.
-std::pair<std::string, std::string_view> split_literal(std::string_view literal,
-                                                       const char* type_name, const char* example) {
-  const size_t colon = literal.find(':');
-  if (colon == std::string_view::npos || colon == 0)
-    throw Error(sqlstate::kInvalidTextRepresentation,
-                std::string("invalid input syntax for type ") + type_name + ": \"" +
-                    std::string(literal) + "\"",
-                "expected threshold:text", std::string("for example ") + example);
-  return {std::string(literal.substr(0, colon)), literal.substr(colon + 1)};
-}
-
 Datum cstring_datum(const std::string& s) {
   return pg_call([&] { return CStringGetDatum(pstrdup(s.c_str())); });
 }
@@ -86,54 +56,32 @@ std::string_view query_text(const SimilarityQuery* q) {
 using namespace dedupe::pg;
 
 DEDUPE_FUNCTION(dedupe_edit_query_in) {
-  const std::string_view literal = PG_GETARG_CSTRING(0);
-  auto [number, text] = split_literal(literal, "dedupe.edit_query", "'2:jon smith'");
-  char* end = nullptr;
-  errno = 0;
-  const long k = strtol(number.c_str(), &end, 10);
-  if (errno != 0 || *end != '\0')
-    throw dedupe::Error(
-        dedupe::sqlstate::kInvalidTextRepresentation,
-        "invalid max_distance in dedupe.edit_query: \"" + std::string(literal) + "\"",
-        "the part before the colon must be a whole number", "for example '2:jon smith'");
-  return make_query<EditQuery>(checked_distance(k, literal), dedupe::fuzzy::fold_for_match(text));
+  const auto q = dedupe::fuzzy::parse_edit_query(PG_GETARG_CSTRING(0));
+  return make_query<EditQuery>(q.max_distance, q.folded);
 }
 
 DEDUPE_FUNCTION(dedupe_edit_query_out) {
   const EditQuery* q = edit_query_arg(PG_GETARG_DATUM(0));
-  return cstring_datum(std::to_string(q->max_distance) + ":" + std::string(query_text(q)));
+  return cstring_datum(dedupe::fuzzy::format_edit_query(q->max_distance, query_text(q)));
 }
 
 DEDUPE_FUNCTION(dedupe_similarity_query_in) {
-  const std::string_view literal = PG_GETARG_CSTRING(0);
-  auto [number, text] = split_literal(literal, "dedupe.similarity_query", "'0.5:jon smith'");
-  char* end = nullptr;
-  errno = 0;
-  const double t = strtod(number.c_str(), &end);
-  if (errno != 0 || *end != '\0')
-    throw dedupe::Error(
-        dedupe::sqlstate::kInvalidTextRepresentation,
-        "invalid threshold in dedupe.similarity_query: \"" + std::string(literal) + "\"",
-        "the part before the colon must be a number between 0 and 1",
-        "for example '0.5:jon smith'");
-  return make_query<SimilarityQuery>(checked_threshold(t, literal),
-                                     dedupe::fuzzy::fold_for_match(text));
+  const auto q = dedupe::fuzzy::parse_similarity_query(PG_GETARG_CSTRING(0));
+  return make_query<SimilarityQuery>(q.threshold, q.folded);
 }
 
 DEDUPE_FUNCTION(dedupe_similarity_query_out) {
   const SimilarityQuery* q = similarity_query_arg(PG_GETARG_DATUM(0));
-  char number[32];
-  snprintf(number, sizeof number, "%g", static_cast<double>(q->threshold));
-  return cstring_datum(std::string(number) + ":" + std::string(query_text(q)));
+  return cstring_datum(dedupe::fuzzy::format_similarity_query(q->threshold, query_text(q)));
 }
 
 DEDUPE_FUNCTION(dedupe_within) {
-  const int32 k = checked_distance(PG_GETARG_INT32(1), {});
+  const int32 k = dedupe::fuzzy::checked_max_distance(PG_GETARG_INT32(1));
   return make_query<EditQuery>(k, dedupe::fuzzy::fold_for_match(text_arg(fcinfo, 0)));
 }
 
 DEDUPE_FUNCTION(dedupe_similar_to) {
-  const float4 t = checked_threshold(PG_GETARG_FLOAT4(1), {});
+  const float4 t = dedupe::fuzzy::checked_threshold(PG_GETARG_FLOAT4(1));
   return make_query<SimilarityQuery>(t, dedupe::fuzzy::fold_for_match(text_arg(fcinfo, 0)));
 }
 
