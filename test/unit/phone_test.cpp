@@ -49,6 +49,13 @@ TEST(NormalizePhone, ImpossibleNumbersAndUnknownRegions) {
   EXPECT_EQ(sqlstate_of(std::string(10 * 1024, '5')), "22P02");
 }
 
+TEST(NormalizePhone, IsIdempotent) {
+  // Found by phone_fuzz: a national zero after the country code.
+  const std::string once = normalize_phone("44000114257222", "GB");
+  EXPECT_EQ(normalize_phone(once, "US"), once);
+  EXPECT_EQ(normalize_phone("+39 06 1234 5678", "US"), "+390612345678");  // Italy keeps its zero
+}
+
 TEST(NormalizePhone, Facts) {
   EXPECT_TRUE(is_valid_phone("+44 20 7946 0958", "US"));
   EXPECT_FALSE(is_valid_phone("12"));

@@ -121,6 +121,14 @@ std::string normalize_phone(std::string_view raw, std::string_view region) {
   const PhoneNumber number = parse(raw, region);
   std::string e164;
   util().Format(number, PhoneNumberUtil::E164, &e164);
+  // A leading zero kept after the country code ('44 0114...' read in GB) is dropped when the
+  // E.164 form is parsed again; settle on that form so normalization is idempotent.
+  if (number.italian_leading_zero()) {
+    PhoneNumber again;
+    if (util().Parse(e164, "ZZ", &again) == PhoneNumberUtil::NO_PARSING_ERROR &&
+        util().IsPossibleNumber(again))
+      util().Format(again, PhoneNumberUtil::E164, &e164);
+  }
   return e164;
 }
 
