@@ -42,7 +42,7 @@ CachedStatement candidates(
     "       UNION"
     "       (SELECT r.record_id FROM dedupe.records r, s"
     "         WHERE r.name_block = s.name_block AND r.record_id <> s.record_id LIMIT 50)),"
-    " linked AS (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
+    " linked AS MATERIALIZED (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
     "                                  WHERE l.record_id = c.record_id) AS golden_id FROM c)"
     " SELECT k.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
     "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
