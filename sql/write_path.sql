@@ -44,7 +44,8 @@ SELECT source_pk, valid, invalid_reason FROM dedupe.records WHERE source_pk = '7
 DELETE FROM crm_leads WHERE id = 7;
 
 -- every decision, in order
-SELECT id, actor, source, source_pk, decision, reason FROM dedupe.audit_log ORDER BY id;
+SELECT row_number() OVER (ORDER BY id) AS n, actor, source_pk, decision, reason
+FROM dedupe.audit_log WHERE source = 'hubspot' ORDER BY id;
 
 -- append-only, for the owner too
 DELETE FROM dedupe.audit_log;

@@ -169,7 +169,7 @@ BEGIN
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
   -- The registration stays (quarantined rows and the audit log refer to it); staged records go.
   UPDATE dedupe.sources SET watching = false, updated_at = pg_catalog.now() WHERE source = src;
-  DELETE FROM dedupe.records WHERE source = src;
+  PERFORM dedupe._forget_records(src, NULL);  -- golden records follow their members
   PERFORM dedupe._audit(src, NULL, 'unwatched', NULL, NULL);
 END $$;
 COMMENT ON FUNCTION dedupe.unwatch(regclass) IS

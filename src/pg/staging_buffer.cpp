@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/key/match_key.hpp"
+#include "pg/golden_match.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
@@ -49,17 +50,21 @@ CachedStatement write_staged(
     "  ORDER BY source, source_pk, ord DESC), "
     "staged AS ("
     "  INSERT INTO dedupe.records AS r (source, source_pk, key, valid, invalid_reason, "
-    "    external_id, email, phone, first_name, last_name, full_name, company, domain, country) "
+    "    external_id, email, phone, first_name, last_name, full_name, company, domain, country, "
+    "    name_block) "
     "  SELECT source, source_pk, "
     "    key::dedupe.match_key, "
     "    valid::pg_catalog.bool, invalid_reason, external_id, email, phone, first_name, "
-    "    last_name, full_name, company, domain, country "
+    "    last_name, full_name, company, domain, country, "
+    "    (dedupe.double_metaphone(last_name))[1] OPERATOR(pg_catalog.||) ':' "
+    "      OPERATOR(pg_catalog.||) pg_catalog.left(dedupe.canonical_first_name(first_name), 1) "
     "  FROM latest ORDER BY ord "
     "  ON CONFLICT (source, source_pk) DO UPDATE SET key = EXCLUDED.key, valid = EXCLUDED.valid, "
     "    invalid_reason = EXCLUDED.invalid_reason, external_id = EXCLUDED.external_id, "
     "    email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name, "
     "    last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, "
     "    company = EXCLUDED.company, domain = EXCLUDED.domain, country = EXCLUDED.country, "
+    "    name_block = EXCLUDED.name_block, "
     "    updated_at = pg_catalog.now() "
     "  RETURNING r.record_id, r.source, r.source_pk) "
     "INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, inputs, reason) "
@@ -67,7 +72,8 @@ CachedStatement write_staged(
     "  i.reason "
     "FROM input i JOIN staged s ON s.source OPERATOR(pg_catalog.=) i.source "
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
-    "ORDER BY i.ord",
+    "ORDER BY i.ord "
+    "RETURNING record_id, actor",
     18);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
@@ -166,7 +172,16 @@ void flush_staged_rows() {
   if (columns[0].empty()) return;
   OwnerRights rights;
   SpiSession spi;
-  write_staged.run_columns(columns);
+  const uint64 written = write_staged.run_columns(columns);
+  std::vector<std::pair<int64_t, std::string>> staged;
+  for (uint64 i = 0; i < written; ++i) {
+    const char* id =
+        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1); });
+    const char* actor =
+        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2); });
+    staged.emplace_back(std::stoll(id), actor);
+  }
+  match_staged_records(staged);
 }
 
 }  // namespace dedupe::pg

@@ -27,10 +27,10 @@ CachedStatement claim_idempotency_key(
     "ON CONFLICT (source, key) DO NOTHING RETURNING source",
     3);
 
-CachedStatement delete_record(
-    "DELETE FROM dedupe.records WHERE source = $1 AND source_pk = $2 RETURNING record_id", 2);
-
-CachedStatement delete_source_records("DELETE FROM dedupe.records WHERE source = $1", 1);
+// dedupe._forget_records() deletes staged records and recomputes the golden records they
+// belonged to; it returns the ids of the records it removed.
+CachedStatement delete_record("SELECT dedupe._forget_records($1, $2)", 2);
+CachedStatement delete_source_records("SELECT dedupe._forget_records($1, NULL)", 1);
 
 CachedStatement insert_audit(
     "INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, inputs, reason) "

@@ -1,0 +1,134 @@
+-- Golden records: one per person, the records linked to it, the review queue, and the
+-- policies (SLA, owners, source priority, survivorship) that drive them.
+
+CREATE TABLE dedupe.settings (
+  name  text PRIMARY KEY,
+  value text NOT NULL
+);
+COMMENT ON TABLE dedupe.settings IS
+  'Golden-record settings: default_owner, review_threshold, auto_link_threshold';
+INSERT INTO dedupe.settings VALUES ('default_owner', 'unassigned'), ('review_threshold', '0.85'),
+  ('auto_link_threshold', '0.97');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.settings', '');
+
+CREATE TABLE dedupe.golden_records (
+  golden_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key         dedupe.match_key,
+  external_id text,
+  email       text,
+  phone       text,
+  first_name  text,
+  last_name   text,
+  full_name   text,
+  company     text,
+  domain      text,
+  country     text,
+  owner       text NOT NULL,
+  status      text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed')),
+  created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  updated_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE dedupe.golden_records IS
+  'One row per person: surviving attribute values of its linked records, owner and status '
+  '(pending until a human confirms it; physical mail waits for confirmed)';
+CREATE INDEX golden_records_key_idx ON dedupe.golden_records USING gin (key);
+
+CREATE TABLE dedupe.record_links (
+  record_id bigint PRIMARY KEY REFERENCES dedupe.records ON DELETE CASCADE,
+  golden_id bigint NOT NULL REFERENCES dedupe.golden_records,
+  rule      text NOT NULL,
+  score     double precision NOT NULL,
+  linked_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  linked_by name NOT NULL
+);
+COMMENT ON TABLE dedupe.record_links IS 'Which golden record each staged record belongs to, by which rule';
+CREATE INDEX record_links_golden_idx ON dedupe.record_links (golden_id);
+
+CREATE TABLE dedupe.review_queue (
+  item_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kind        text NOT NULL CHECK (kind IN ('ambiguous', 'merge_request', 'conflict', 'high_value')),
+  record_id   bigint REFERENCES dedupe.records ON DELETE CASCADE,
+  golden_id   bigint REFERENCES dedupe.golden_records ON DELETE SET NULL,
+  conflicting bigint[],
+  rule        text NOT NULL,
+  score       double precision,
+  details     jsonb,
+  owner       text NOT NULL,
+  due_at      timestamptz NOT NULL,
+  status      text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'approved', 'rejected')),
+  created_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  resolved_at timestamptz,
+  resolved_by name
+);
+COMMENT ON TABLE dedupe.review_queue IS
+  'Decisions a human must make (no silent merges): kind, the record and golden record(s) in '
+  'question, why, the owner and the SLA deadline';
+CREATE INDEX review_queue_open_idx ON dedupe.review_queue (owner, due_at) WHERE status = 'open';
+CREATE UNIQUE INDEX review_queue_one_open_per_record ON dedupe.review_queue (record_id)
+  WHERE status = 'open' AND record_id IS NOT NULL;
+
+CREATE TABLE dedupe.distinct_pairs (
+  record_id  bigint NOT NULL REFERENCES dedupe.records ON DELETE CASCADE,
+  golden_id  bigint NOT NULL REFERENCES dedupe.golden_records ON DELETE CASCADE,
+  decided_by name NOT NULL,
+  decided_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  PRIMARY KEY (record_id, golden_id)
+);
+COMMENT ON TABLE dedupe.distinct_pairs IS
+  'A human decided this record is not this golden record''s person: never proposed again';
+
+CREATE TABLE dedupe.sla_policies (
+  kind           text PRIMARY KEY CHECK (kind IN ('ambiguous', 'merge_request', 'conflict', 'high_value')),
+  duration       interval NOT NULL CHECK (duration > interval '0'),
+  business_hours boolean NOT NULL DEFAULT false,
+  time_zone      text NOT NULL DEFAULT 'UTC',
+  opens_at       time NOT NULL DEFAULT '09:00',
+  closes_at      time NOT NULL DEFAULT '17:00',
+  working_days   integer[] NOT NULL DEFAULT '{1,2,3,4,5}'  -- ISO: 1 = Monday .. 7 = Sunday
+);
+COMMENT ON TABLE dedupe.sla_policies IS
+  'How long each kind of review item may wait: wall-clock, or business hours in a time zone';
+INSERT INTO dedupe.sla_policies (kind, duration, business_hours) VALUES
+  ('ambiguous', '1 hour', false), ('merge_request', '8 hours', true),
+  ('conflict', '4 hours', false), ('high_value', '30 minutes', false);
+SELECT pg_catalog.pg_extension_config_dump('dedupe.sla_policies', '');
+
+CREATE TABLE dedupe.owner_rules (
+  priority  integer PRIMARY KEY,
+  attribute text NOT NULL CHECK (attribute IN ('country', 'domain', 'company', 'email', 'phone')),
+  pattern   text NOT NULL,  -- a POSIX regular expression the attribute must match
+  owner     text NOT NULL
+);
+COMMENT ON TABLE dedupe.owner_rules IS
+  'Who owns a new golden record: the lowest-priority rule whose pattern matches the attribute; '
+  'dedupe.settings.default_owner otherwise. Assignment happens once; dedupe.assign_owner() changes it.';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.owner_rules', '');
+
+CREATE TABLE dedupe.source_priority (
+  source   text PRIMARY KEY REFERENCES dedupe.sources ON UPDATE CASCADE ON DELETE CASCADE,
+  priority integer NOT NULL  -- lower wins; the system of record gets the lowest
+);
+COMMENT ON TABLE dedupe.source_priority IS
+  'Survivorship order of sources: a value from a lower-priority source is never overwritten by '
+  'a higher one (sources not listed come last)';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.source_priority', '');
+
+CREATE TABLE dedupe.survivorship_rules (
+  attribute text PRIMARY KEY CHECK (attribute IN ('external_id', 'email', 'phone', 'first_name',
+                                    'last_name', 'company', 'domain', 'country')),
+  rule      text NOT NULL CHECK (rule IN ('source_priority', 'most_recent', 'most_complete', 'most_frequent'))
+);
+COMMENT ON TABLE dedupe.survivorship_rules IS
+  'Per attribute, how the golden value is chosen among linked records (default source_priority, '
+  'then most recent). Every rule keeps source priority as its tie-break.';
+INSERT INTO dedupe.survivorship_rules
+SELECT a, 'source_priority' FROM unnest(ARRAY['external_id', 'email', 'phone', 'first_name',
+  'last_name', 'company', 'domain', 'country']) a;
+SELECT pg_catalog.pg_extension_config_dump('dedupe.survivorship_rules', '');
+
+REVOKE ALL ON dedupe.settings, dedupe.golden_records, dedupe.record_links, dedupe.review_queue,
+  dedupe.distinct_pairs, dedupe.sla_policies, dedupe.owner_rules, dedupe.source_priority,
+  dedupe.survivorship_rules FROM PUBLIC;
+GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue TO dedupe_admin, dedupe_auditor;
+GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.settings, dedupe.sla_policies, dedupe.owner_rules,
+  dedupe.source_priority, dedupe.survivorship_rules TO dedupe_admin;

@@ -1,0 +1,194 @@
+-- Golden records: deadlines, explanations, survivorship, ownership, and applying decisions.
+
+CREATE FUNCTION dedupe.business_due_at(start timestamptz, duration interval,
+  time_zone text DEFAULT 'UTC', opens_at time DEFAULT '09:00', closes_at time DEFAULT '17:00',
+  working_days integer[] DEFAULT '{1,2,3,4,5}') RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'dedupe_business_due_at' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe.business_due_at(timestamptz, interval, text, time, time, integer[]) IS
+  'The instant after `duration` of business time from `start`: only opens_at..closes_at on '
+  'working_days (ISO 1 = Monday .. 7 = Sunday) in time_zone count (ICU calendars, so DST is '
+  'right). 22023 for an unknown zone, an empty window or a duration in months.';
+
+CREATE FUNCTION dedupe._explain_pair(
+  a_external_id text, a_email text, a_phone text, a_first_name text, a_last_name text, a_company text, a_domain text,
+  b_external_id text, b_email text, b_phone text, b_first_name text, b_last_name text, b_company text, b_domain text)
+  RETURNS jsonb AS 'MODULE_PATHNAME', 'dedupe_explain_pair' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe._explain_pair(text, text, text, text, text, text, text, text, text, text, text, text, text, text) IS
+  'internal: the matcher''s comparisons and decision for two sets of normalized attributes';
+
+CREATE FUNCTION dedupe.explain(record_a bigint, record_b bigint) RETURNS jsonb
+LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+  SELECT dedupe._explain_pair(a.external_id, a.email, a.phone, a.first_name, a.last_name, a.company, a.domain,
+                              b.external_id, b.email, b.phone, b.first_name, b.last_name, b.company, b.domain)
+  FROM dedupe.records a, dedupe.records b
+  WHERE a.record_id = record_a AND b.record_id = record_b
+$$;
+COMMENT ON FUNCTION dedupe.explain(bigint, bigint) IS
+  'Why the matcher would link two staged records or not: every comparison (value, similarity, '
+  'contribution, verdict), the rule that fires, the score and the decision';
+
+CREATE FUNCTION dedupe.explain_golden(record_id bigint, golden_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+  SELECT pg_catalog.jsonb_agg(dedupe.explain(explain_golden.record_id, l.record_id) ||
+                              pg_catalog.jsonb_build_object('member', l.record_id) ORDER BY l.record_id)
+  FROM dedupe.record_links l
+  WHERE l.golden_id = explain_golden.golden_id AND l.record_id <> explain_golden.record_id
+$$;
+COMMENT ON FUNCTION dedupe.explain_golden(bigint, bigint) IS
+  'dedupe.explain() of a record against every member of a golden record';
+
+CREATE FUNCTION dedupe._due_at(kind text) RETURNS timestamptz
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN p.business_hours
+              THEN dedupe.business_due_at(pg_catalog.clock_timestamp(), p.duration, p.time_zone,
+                                          p.opens_at, p.closes_at, p.working_days)
+              ELSE pg_catalog.clock_timestamp() + p.duration END
+  FROM dedupe.sla_policies p WHERE p.kind = _due_at.kind
+$$;
+COMMENT ON FUNCTION dedupe._due_at(text) IS 'internal: the SLA deadline of a new review item of this kind';
+
+CREATE FUNCTION dedupe._owner_for(g dedupe.golden_records) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(
+    (SELECT r.owner FROM dedupe.owner_rules r
+      WHERE CASE r.attribute WHEN 'country' THEN g.country WHEN 'domain' THEN g.domain
+                             WHEN 'company' THEN g.company WHEN 'email' THEN g.email
+                             ELSE g.phone END OPERATOR(pg_catalog.~) r.pattern
+      ORDER BY r.priority LIMIT 1),
+    (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned')
+$$;
+COMMENT ON FUNCTION dedupe._owner_for(dedupe.golden_records) IS
+  'internal: the owner dedupe.owner_rules give a golden record (first matching rule by priority)';
+
+-- Recomputes a golden record's surviving values from its linked records; deletes it when
+-- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
+-- changes the sort keys, source priority and recency always break ties.
+CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = golden) THEN
+    UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = golden;
+    DELETE FROM dedupe.golden_records g WHERE g.golden_id = golden;
+    RETURN;
+  END IF;
+  WITH member_values AS (
+    SELECT a.attribute, a.value, p.priority, r.updated_at, r.record_id,
+           count(*) OVER (PARTITION BY a.attribute, a.value) AS frequency
+    FROM dedupe.record_links l
+    JOIN dedupe.records r USING (record_id)
+    LEFT JOIN dedupe.source_priority p USING (source)
+    CROSS JOIN LATERAL (VALUES ('external_id', r.external_id), ('email', r.email), ('phone', r.phone),
+                               ('first_name', r.first_name), ('last_name', r.last_name),
+                               ('company', r.company), ('domain', r.domain), ('country', r.country)) a(attribute, value)
+    WHERE l.golden_id = golden AND a.value IS NOT NULL),
+  survivors AS (
+    SELECT DISTINCT ON (v.attribute) v.attribute, v.value
+    FROM member_values v LEFT JOIN dedupe.survivorship_rules s USING (attribute)
+    ORDER BY v.attribute,
+             CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
+             CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
+             CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
+             v.priority NULLS LAST, v.updated_at DESC, v.record_id)
+  UPDATE dedupe.golden_records g SET
+    external_id = (SELECT value FROM survivors WHERE attribute = 'external_id'),
+    email = (SELECT value FROM survivors WHERE attribute = 'email'),
+    phone = (SELECT value FROM survivors WHERE attribute = 'phone'),
+    first_name = (SELECT value FROM survivors WHERE attribute = 'first_name'),
+    last_name = (SELECT value FROM survivors WHERE attribute = 'last_name'),
+    company = (SELECT value FROM survivors WHERE attribute = 'company'),
+    domain = (SELECT value FROM survivors WHERE attribute = 'domain'),
+    country = (SELECT value FROM survivors WHERE attribute = 'country'),
+    updated_at = pg_catalog.now()
+  WHERE g.golden_id = golden;
+  UPDATE dedupe.golden_records g
+     SET full_name = nullif(pg_catalog.concat_ws(' ', g.first_name, g.last_name), ''),
+         key = dedupe.try_match_key(g.external_id, g.phone, g.email)
+   WHERE g.golden_id = golden;
+END $$;
+COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
+  'internal: survivorship: recomputes the golden values from the linked records per '
+  'dedupe.survivorship_rules and dedupe.source_priority';
+
+-- Deletes staged records of a source (one source_pk, or all when NULL); the golden records
+-- they belonged to are recomputed from the members left (or removed). Separate statements,
+-- so the cascade from records to record_links has happened before the recomputation.
+CREATE FUNCTION dedupe._forget_records(src text, pk text) RETURNS SETOF bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  touched bigint[];
+  removed bigint[];
+  g bigint;
+BEGIN
+  SELECT array_agg(DISTINCT l.golden_id) INTO touched
+    FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+   WHERE r.source = src AND (pk IS NULL OR r.source_pk = pk);
+  WITH gone AS (DELETE FROM dedupe.records r WHERE r.source = src AND (pk IS NULL OR r.source_pk = pk)
+                RETURNING r.record_id)
+  SELECT array_agg(record_id) INTO removed FROM gone;
+  FOREACH g IN ARRAY coalesce(touched, '{}') LOOP
+    PERFORM dedupe._recompute_golden(g);
+  END LOOP;
+  RETURN QUERY SELECT unnest(removed);
+END $$;
+COMMENT ON FUNCTION dedupe._forget_records(text, text) IS
+  'internal: removes staged records of a watched source and recomputes their golden records';
+REVOKE ALL ON FUNCTION dedupe._forget_records(text, text) FROM PUBLIC;
+
+-- Links a record to a golden record (a new one when golden is NULL), recomputes it, audits.
+CREATE FUNCTION dedupe._link(record bigint, golden bigint, rule text, score double precision,
+  actor name, explanation jsonb) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  g dedupe.golden_records;
+  rec dedupe.records;
+BEGIN
+  SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  IF golden IS NULL THEN
+    INSERT INTO dedupe.golden_records (owner) VALUES ('') RETURNING golden_id INTO golden;
+  END IF;
+  INSERT INTO dedupe.record_links (record_id, golden_id, rule, score, linked_by)
+  VALUES (record, golden, rule, score, actor)
+  ON CONFLICT (record_id) DO UPDATE SET golden_id = EXCLUDED.golden_id, rule = EXCLUDED.rule,
+    score = EXCLUDED.score, linked_at = pg_catalog.clock_timestamp(), linked_by = EXCLUDED.linked_by;
+  PERFORM dedupe._recompute_golden(golden);
+  -- The owner is chosen once, from the values the golden record starts with.
+  SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
+  IF g.owner = '' THEN
+    UPDATE dedupe.golden_records gg SET owner = dedupe._owner_for(g) WHERE gg.golden_id = golden;
+  END IF;
+  INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, score, inputs)
+  VALUES (actor, rec.source, rec.source_pk, record, 'linked', rule, score,
+          coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', golden));
+  RETURN golden;
+END $$;
+COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
+  'internal: links a record to a golden record (NULL: a new one) and audits it';
+
+CREATE FUNCTION dedupe._open_review(record bigint, kind text, golden bigint, conflicting bigint[],
+  rule text, score double precision, actor name, explanation jsonb) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  item bigint;
+  rec dedupe.records;
+BEGIN
+  SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  INSERT INTO dedupe.review_queue (kind, record_id, golden_id, conflicting, rule, score, details, owner, due_at)
+  VALUES (kind, record, golden, conflicting, rule, score, explanation,
+          coalesce((SELECT g.owner FROM dedupe.golden_records g WHERE g.golden_id = golden),
+                   (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned'),
+          dedupe._due_at(kind))
+  ON CONFLICT (record_id) WHERE status = 'open' AND record_id IS NOT NULL DO UPDATE
+    SET kind = EXCLUDED.kind, golden_id = EXCLUDED.golden_id, conflicting = EXCLUDED.conflicting,
+        rule = EXCLUDED.rule, score = EXCLUDED.score, details = EXCLUDED.details
+  RETURNING item_id INTO item;
+  INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, score, inputs)
+  VALUES (actor, rec.source, rec.source_pk, record, 'review_opened', rule, score,
+          coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('item_id', item, 'kind', kind,
+            'golden_id', golden, 'conflicting', conflicting));
+  RETURN item;
+END $$;
+COMMENT ON FUNCTION dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) IS
+  'internal: puts a record in the review queue with its owner and SLA deadline, and audits it';
+
+REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._link(bigint, bigint, text, double precision, name, jsonb),
+  dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) FROM PUBLIC;

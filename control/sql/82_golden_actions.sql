@@ -1,0 +1,207 @@
+-- Human control of golden records: review decisions, merge, unmerge, confirm, ownership.
+-- SECURITY DEFINER (they write tables writers cannot), executable by dedupe_admin; every
+-- action is one audit row attributed to the session user.
+
+CREATE FUNCTION dedupe._open_item(item bigint) RETURNS dedupe.review_queue
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  q dedupe.review_queue;
+BEGIN
+  SELECT * INTO q FROM dedupe.review_queue r WHERE r.item_id = item FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'review item % does not exist', item USING ERRCODE = '42704';
+  END IF;
+  IF q.status <> 'open' THEN
+    RAISE EXCEPTION 'review item % is already %', item, q.status USING ERRCODE = '55000';
+  END IF;
+  RETURN q;
+END $$;
+COMMENT ON FUNCTION dedupe._open_item(bigint) IS 'internal: locks an open review item or raises 42704/55000';
+
+CREATE FUNCTION dedupe._close_item(item bigint, status text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
+  UPDATE dedupe.review_queue SET status = _close_item.status, resolved_at = pg_catalog.clock_timestamp(),
+         resolved_by = session_user WHERE item_id = item
+$$;
+COMMENT ON FUNCTION dedupe._close_item(bigint, text) IS 'internal: closes a review item';
+
+CREATE FUNCTION dedupe.approve(item bigint) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  q dedupe.review_queue := dedupe._open_item(item);
+  target bigint := q.golden_id;
+  other bigint;
+BEGIN
+  IF q.kind IN ('conflict', 'merge_request') THEN
+    -- The evidence was right about all of them: one person.
+    target := (SELECT min(c) FROM unnest(q.conflicting) c
+                WHERE EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = c));
+    FOR other IN SELECT c FROM unnest(q.conflicting) c WHERE c <> target LOOP
+      PERFORM dedupe._merge(target, other, 'approved review item ' || item);
+    END LOOP;
+  END IF;
+  IF q.record_id IS NOT NULL THEN
+    target := dedupe._link(q.record_id, target, 'approved:' || q.rule, 1.0, session_user,
+                           pg_catalog.jsonb_build_object('item_id', item));
+  END IF;
+  PERFORM dedupe._close_item(item, 'approved');
+  RETURN target;
+END $$;
+COMMENT ON FUNCTION dedupe.approve(bigint) IS
+  'Accepts a review item: the record joins the proposed golden record (conflict and merge '
+  'request: the golden records named are merged first). Returns the golden record.';
+
+CREATE FUNCTION dedupe.reject(item bigint) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  q dedupe.review_queue := dedupe._open_item(item);
+  golden bigint;
+BEGIN
+  IF q.record_id IS NOT NULL THEN
+    INSERT INTO dedupe.distinct_pairs (record_id, golden_id, decided_by)
+    SELECT q.record_id, c, session_user
+      FROM unnest(coalesce(q.conflicting, '{}') || q.golden_id) c
+     WHERE c IS NOT NULL AND EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = c)
+    ON CONFLICT DO NOTHING;
+    golden := dedupe._link(q.record_id, NULL, 'rejected:' || q.rule, 1.0, session_user,
+                           pg_catalog.jsonb_build_object('item_id', item));
+  END IF;
+  PERFORM dedupe._close_item(item, 'rejected');
+  INSERT INTO dedupe.audit_log (actor, record_id, decision, rule, score, inputs)
+  VALUES (session_user, q.record_id, 'review_rejected', q.rule, q.score,
+          pg_catalog.jsonb_build_object('item_id', item, 'distinct_from', coalesce(q.conflicting, '{}') || q.golden_id));
+  RETURN golden;
+END $$;
+COMMENT ON FUNCTION dedupe.reject(bigint) IS
+  'Declines a review item: the record is a different person (it gets its own golden record) and '
+  'the pair is remembered in dedupe.distinct_pairs so it is not proposed again';
+
+CREATE FUNCTION dedupe.reassign(item bigint, owner text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  q dedupe.review_queue := dedupe._open_item(item);
+BEGIN
+  IF owner IS NULL OR owner = '' THEN
+    RAISE EXCEPTION 'a review item needs an owner' USING ERRCODE = '22023';
+  END IF;
+  UPDATE dedupe.review_queue r SET owner = reassign.owner WHERE r.item_id = item;
+  INSERT INTO dedupe.audit_log (actor, record_id, decision, inputs)
+  VALUES (session_user, q.record_id, 'review_reassigned',
+          pg_catalog.jsonb_build_object('item_id', item, 'from', q.owner, 'to', owner));
+END $$;
+COMMENT ON FUNCTION dedupe.reassign(bigint, text) IS 'Gives an open review item to another owner';
+
+CREATE FUNCTION dedupe._merge(keep bigint, absorb bigint, reason text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF keep = absorb THEN RETURN; END IF;
+  UPDATE dedupe.record_links SET golden_id = keep, rule = 'merged', linked_by = session_user,
+         linked_at = pg_catalog.clock_timestamp() WHERE golden_id = absorb;
+  UPDATE dedupe.review_queue SET golden_id = keep WHERE golden_id = absorb;
+  PERFORM dedupe._recompute_golden(keep);
+  PERFORM dedupe._recompute_golden(absorb);  -- no members left: deleted
+  INSERT INTO dedupe.audit_log (actor, decision, rule, inputs, reason)
+  VALUES (session_user, 'golden_merged', 'manual',
+          pg_catalog.jsonb_build_object('kept', keep, 'absorbed', absorb), reason);
+END $$;
+COMMENT ON FUNCTION dedupe._merge(bigint, bigint, text) IS 'internal: moves every link of one golden record to another';
+
+CREATE FUNCTION dedupe.merge(golden_a bigint, golden_b bigint, reason text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'a merge needs a reason' USING ERRCODE = '22023';
+  END IF;
+  IF (SELECT count(*) FROM dedupe.golden_records g WHERE g.golden_id IN (golden_a, golden_b)) <> 2 THEN
+    RAISE EXCEPTION 'golden records % and % must both exist', golden_a, golden_b USING ERRCODE = '42704';
+  END IF;
+  PERFORM dedupe._merge(least(golden_a, golden_b), greatest(golden_a, golden_b), reason);
+  RETURN least(golden_a, golden_b);
+END $$;
+COMMENT ON FUNCTION dedupe.merge(bigint, bigint, text) IS
+  'Merges two golden records into the older one (its id survives); values are recomputed';
+
+CREATE FUNCTION dedupe.unmerge(record_id bigint, reason text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  old bigint;
+  fresh bigint;
+BEGIN
+  SELECT l.golden_id INTO old FROM dedupe.record_links l WHERE l.record_id = unmerge.record_id FOR UPDATE;
+  IF old IS NULL THEN
+    RAISE EXCEPTION 'record % is not linked to a golden record', record_id USING ERRCODE = '42704';
+  END IF;
+  INSERT INTO dedupe.distinct_pairs (record_id, golden_id, decided_by)
+  VALUES (record_id, old, session_user) ON CONFLICT DO NOTHING;
+  DELETE FROM dedupe.record_links l WHERE l.record_id = unmerge.record_id;
+  PERFORM dedupe._recompute_golden(old);
+  fresh := dedupe._link(record_id, NULL, 'unmerged', 1.0, session_user,
+                        pg_catalog.jsonb_build_object('from_golden_id', old, 'reason', reason));
+  RETURN fresh;
+END $$;
+COMMENT ON FUNCTION dedupe.unmerge(bigint, text) IS
+  'Takes a record out of its golden record (recomputed, or deleted if empty) into a new golden '
+  'record of its own; the pair is remembered as distinct. Returns the new golden record.';
+
+CREATE FUNCTION dedupe.confirm(golden bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  UPDATE dedupe.golden_records g SET status = 'confirmed', updated_at = pg_catalog.now()
+   WHERE g.golden_id = golden;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+  END IF;
+  INSERT INTO dedupe.audit_log (actor, decision, inputs)
+  VALUES (session_user, 'golden_confirmed', pg_catalog.jsonb_build_object('golden_id', golden));
+END $$;
+COMMENT ON FUNCTION dedupe.confirm(bigint) IS 'Marks a golden record confirmed by a human';
+
+CREATE FUNCTION dedupe.assign_owner(golden bigint, owner text, reason text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  before text;
+BEGIN
+  IF owner IS NULL OR owner = '' OR reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'assign_owner needs an owner and a reason' USING ERRCODE = '22023';
+  END IF;
+  SELECT g.owner INTO before FROM dedupe.golden_records g WHERE g.golden_id = golden FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+  END IF;
+  UPDATE dedupe.golden_records g SET owner = assign_owner.owner WHERE g.golden_id = golden;
+  INSERT INTO dedupe.audit_log (actor, decision, inputs, reason)
+  VALUES (session_user, 'owner_assigned',
+          pg_catalog.jsonb_build_object('golden_id', golden, 'from', before, 'to', owner), reason);
+END $$;
+COMMENT ON FUNCTION dedupe.assign_owner(bigint, text, text) IS
+  'The one way to change a golden record''s owner once set; audited with the reason';
+
+CREATE FUNCTION dedupe.request_merge(golden_a bigint, golden_b bigint, reason text) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  item bigint;
+BEGIN
+  INSERT INTO dedupe.review_queue (kind, golden_id, conflicting, rule, details, owner, due_at)
+  SELECT 'merge_request', g.golden_id, ARRAY[golden_a, golden_b], 'merge_requested',
+         pg_catalog.jsonb_build_object('reason', reason), g.owner, dedupe._due_at('merge_request')
+    FROM dedupe.golden_records g WHERE g.golden_id = least(golden_a, golden_b)
+  RETURNING item_id INTO item;
+  IF item IS NULL THEN
+    RAISE EXCEPTION 'golden record % does not exist', least(golden_a, golden_b) USING ERRCODE = '42704';
+  END IF;
+  INSERT INTO dedupe.audit_log (actor, decision, inputs, reason)
+  VALUES (session_user, 'merge_requested', pg_catalog.jsonb_build_object('item_id', item,
+          'golden_ids', ARRAY[golden_a, golden_b]), reason);
+  RETURN item;
+END $$;
+COMMENT ON FUNCTION dedupe.request_merge(bigint, bigint, text) IS
+  'Asks the owner to merge two golden records: a merge_request review item due in 8 business hours by default';
+
+REVOKE ALL ON FUNCTION dedupe._open_item(bigint), dedupe._close_item(bigint, text),
+  dedupe._merge(bigint, bigint, text), dedupe.approve(bigint), dedupe.reject(bigint),
+  dedupe.reassign(bigint, text), dedupe.merge(bigint, bigint, text), dedupe.unmerge(bigint, text),
+  dedupe.confirm(bigint), dedupe.assign_owner(bigint, text, text),
+  dedupe.request_merge(bigint, bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dedupe.approve(bigint), dedupe.reject(bigint), dedupe.reassign(bigint, text),
+  dedupe.merge(bigint, bigint, text), dedupe.unmerge(bigint, text), dedupe.confirm(bigint),
+  dedupe.assign_owner(bigint, text, text), dedupe.request_merge(bigint, bigint, text) TO dedupe_admin;

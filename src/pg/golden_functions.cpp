@@ -1,0 +1,72 @@
+// SQL entry points of the golden-record core: business-hours deadlines and explanations.
+#include <optional>
+#include <string>
+
+#include "core/golden/business_time.hpp"
+#include "core/golden/match_rules.hpp"
+#include "pg/datum_io.hpp"
+#include "pg/golden_person.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+}
+
+namespace {
+
+// PostgreSQL timestamps count microseconds from 2000-01-01; ICU counts Unix milliseconds.
+constexpr int64 kPgEpochUnixMs = 946684800000LL;
+
+dedupe::BusinessHours business_hours_args(FunctionCallInfo fcinfo) {
+  dedupe::BusinessHours hours;
+  hours.time_zone = std::string(dedupe::pg::text_arg(fcinfo, 2));
+  hours.open_minute = static_cast<int>(PG_GETARG_TIMEADT(3) / USECS_PER_MINUTE);
+  hours.close_minute = static_cast<int>(PG_GETARG_TIMEADT(4) / USECS_PER_MINUTE);
+  if (PG_GETARG_TIMEADT(4) == 0)
+    hours.close_minute = 24 * 60;  // '24:00' and '00:00' close at midnight
+  ArrayType* days = dedupe::pg::pg_call([&] { return PG_GETARG_ARRAYTYPE_P(5); });
+  Datum* elems;
+  bool* nulls;
+  int n;
+  dedupe::pg::pg_call(
+      [&] { deconstruct_array(days, INT4OID, 4, true, TYPALIGN_INT, &elems, &nulls, &n); });
+  hours.working_days = 0;
+  for (int i = 0; i < n; ++i) {
+    if (nulls[i]) continue;
+    const int iso = DatumGetInt32(elems[i]);
+    if (iso < 1 || iso > 7)
+      throw dedupe::Error(dedupe::sqlstate::kInvalidParameterValue,
+                          "working days are ISO weekdays 1 (Monday) to 7 (Sunday)");
+    hours.working_days |= static_cast<uint8_t>(1u << (iso % 7));  // core: 0 = Sunday
+  }
+  return hours;
+}
+
+}  // namespace
+
+// dedupe.business_due_at(start, duration, time_zone, opens_at, closes_at, working_days)
+DEDUPE_FUNCTION(dedupe_business_due_at) {
+  const TimestampTz start = PG_GETARG_TIMESTAMPTZ(0);
+  const Interval* duration = PG_GETARG_INTERVAL_P(1);
+  if (duration->month != 0)
+    throw dedupe::Error(
+        dedupe::sqlstate::kInvalidParameterValue,
+        "a business-hours duration is counted in days, hours and minutes, not months");
+  const int64 minutes = (duration->day * USECS_PER_DAY + duration->time) / USECS_PER_MINUTE;
+  const dedupe::BusinessHours hours = business_hours_args(fcinfo);
+  const int64 due_ms = dedupe::add_business_minutes(start / 1000 + kPgEpochUnixMs, minutes, hours);
+  return TimestampTzGetDatum((due_ms - kPgEpochUnixMs) * 1000);
+}
+
+// dedupe._explain_pair(a record's 7 attributes, b's 7 attributes) -> jsonb
+DEDUPE_FUNCTION(dedupe_explain_pair) {
+  const dedupe::golden::Person a = dedupe::pg::person_args(fcinfo, 0);
+  const dedupe::golden::Person b = dedupe::pg::person_args(fcinfo, 7);
+  const std::string json = dedupe::golden::to_json(dedupe::golden::explain_pair(a, b));
+  return dedupe::pg::pg_call(
+      [&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+}

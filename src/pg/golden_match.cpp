@@ -1,0 +1,153 @@
+#include "pg/golden_match.hpp"
+
+#include <optional>
+#include <set>
+
+#include "core/golden/match_rules.hpp"
+#include "pg/spi_session.hpp"
+
+namespace dedupe::pg {
+namespace {
+
+using Text = std::optional<std::string>;
+
+// Advisory locks on the key components of the batch, taken in one sorted pass: two writers
+// of the same identity serialize here, and one statement never waits in two orders. The
+// component hashes fall into 512 stripes so that a 10,000-row COPY holds at most 512 locks
+// (the shared lock table holds max_locks_per_transaction x max_connections entries).
+CachedStatement lock_components(
+    "SELECT pg_catalog.pg_advisory_xact_lock(8723, h) FROM ("
+    "  SELECT DISTINCT (pg_catalog.hashtextextended(c, 8723) OPERATOR(pg_catalog.&) 511)::int4 AS h"
+    "  FROM dedupe.records r, LATERAL (VALUES ('e' || r.external_id), ('p' || r.phone),"
+    "                                        ('m' || r.email)) AS v(c)"
+    "  WHERE r.record_id = ANY ($1::pg_catalog.int8[]) AND c IS NOT NULL ORDER BY 1) s",
+    1);
+
+CachedStatement record_state(
+    "SELECT rec.external_id, rec.email, rec.phone, rec.first_name, rec.last_name, rec.company,"
+    "  rec.domain, (SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = "
+    "rec.record_id),"
+    "  EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
+    "          AND q.status = 'open')"
+    " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
+    1);
+
+// Records sharing a key component (GIN on records.key) or a name block (phonetic surname and
+// first initial; at most 50 of those), with the golden record each belongs to; correlated look-ups keep every step
+// on an index whatever the table sizes.
+CachedStatement candidates(
+    "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
+    " c AS (SELECT r.record_id FROM dedupe.records r, s"
+    "        WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id <> s.record_id"
+    "       UNION"
+    "       (SELECT r.record_id FROM dedupe.records r, s"
+    "         WHERE r.name_block = s.name_block AND r.record_id <> s.record_id LIMIT 50)),"
+    " linked AS MATERIALIZED (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
+    "                                  WHERE l.record_id = c.record_id) AS golden_id FROM c)"
+    " SELECT k.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
+    "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
+    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = k.golden_id)"
+    " FROM linked k JOIN LATERAL (SELECT * FROM dedupe.records r WHERE r.record_id = k.record_id) r ON true"
+    " WHERE k.golden_id IS NOT NULL",
+    1);
+
+CachedStatement thresholds_query(
+    "SELECT (SELECT value FROM dedupe.settings WHERE name = 'review_threshold'),"
+    "       (SELECT value FROM dedupe.settings WHERE name = 'auto_link_threshold')",
+    0);
+
+CachedStatement link(
+    "SELECT dedupe._link($1::pg_catalog.int8, $2::pg_catalog.int8, $3, $4::pg_catalog.float8,"
+    " $5::pg_catalog.name, $6::pg_catalog.jsonb)",
+    6);
+
+CachedStatement open_review(
+    "SELECT dedupe._open_review($1::pg_catalog.int8, $2, $3::pg_catalog.int8,"
+    " $4::pg_catalog.int8[], $5, $6::pg_catalog.float8, $7::pg_catalog.name, $8::pg_catalog.jsonb)",
+    8);
+
+CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
+
+Text value(int row, int column) {
+  char* v =
+      pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column); });
+  if (!v) return std::nullopt;
+  return std::string(v);
+}
+
+golden::Person person_at(int row, int first_column) {
+  return golden::Person{value(row, first_column),     value(row, first_column + 1),
+                        value(row, first_column + 2), value(row, first_column + 3),
+                        value(row, first_column + 4), value(row, first_column + 5),
+                        value(row, first_column + 6)};
+}
+
+std::string array_text(const std::vector<int64_t>& ids) {
+  std::string out = "{";
+  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "}";
+}
+
+golden::Thresholds read_thresholds() {
+  golden::Thresholds t;
+  if (thresholds_query.run({}) == 1) {
+    if (const Text review = value(0, 1)) t.review = std::stod(*review);
+    if (const Text auto_link = value(0, 2)) t.auto_link = std::stod(*auto_link);
+  }
+  return t;
+}
+
+void match_one(int64_t record_id, const std::string& actor, const golden::Thresholds& thresholds) {
+  const std::string id = std::to_string(record_id);
+  if (record_state.run({id}) != 1) return;  // invalid (flagged) records are not matched
+  const golden::Person person = person_at(0, 1);
+  if (const Text golden_id = value(0, 8)) {
+    recompute.run({golden_id});  // an update of a linked record: its golden values follow
+    return;
+  }
+  if (value(0, 9) == Text("t")) return;  // already waiting for a human
+
+  std::vector<golden::Candidate> found;
+  const uint64 n = candidates.run({id});
+  for (uint64 i = 0; i < n; ++i) {
+    golden::Candidate c;
+    c.golden_id = std::stoll(*value(static_cast<int>(i), 1));
+    c.member = person_at(static_cast<int>(i), 2);
+    c.distinct = value(static_cast<int>(i), 9) == Text("t");
+    found.push_back(std::move(c));
+  }
+  const golden::Decision d = golden::decide(person, found, thresholds);
+  const std::string explanation = golden::to_json(d);
+  const std::string score = std::to_string(d.score);
+  switch (d.action) {
+    case golden::Action::kLink:
+      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation});
+      break;
+    case golden::Action::kNewGolden:
+      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
+      break;
+    case golden::Action::kReview:
+      open_review.run({id, d.review_kind, std::to_string(d.golden_id),
+                       d.conflicting.empty() ? Text() : Text(array_text(d.conflicting)), d.rule,
+                       score, actor, explanation});
+      break;
+  }
+}
+
+}  // namespace
+
+void match_staged_records(const std::vector<std::pair<int64_t, std::string>>& staged) {
+  if (staged.empty()) return;
+  std::vector<int64_t> ids;
+  for (const auto& s : staged) ids.push_back(s.first);
+  lock_components.run({array_text(ids)});
+  const golden::Thresholds thresholds = read_thresholds();
+  std::set<int64_t> done;  // a row staged twice in one statement is matched once
+  for (const auto& [record_id, actor] : staged) {
+    if (!done.insert(record_id).second) continue;
+    check_for_interrupts();
+    match_one(record_id, actor, thresholds);
+  }
+}
+
+}  // namespace dedupe::pg

@@ -1,0 +1,17 @@
+// Golden-record promotion on write: after the flush stages a statement's rows, each valid
+// record is matched (core/golden/match_rules.hpp) against the records that share a key
+// component or a phonetic surname, then linked, reviewed or given a new golden record.
+// Runs with the extension owner's rights inside the flush's SPI connection.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dedupe::pg {
+
+// (record_id, actor) of every staged row, in staging order.
+void match_staged_records(const std::vector<std::pair<int64_t, std::string>>& staged);
+
+}  // namespace dedupe::pg

@@ -1,0 +1,15 @@
+#include "pg/golden_person.hpp"
+
+#include "pg/datum_io.hpp"
+
+namespace dedupe::pg {
+
+golden::Person person_args(FunctionCallInfo fcinfo, int first) {
+  auto arg = [&](int i) -> std::optional<std::string> {
+    if (PG_ARGISNULL(first + i)) return std::nullopt;
+    return std::string(text_arg(fcinfo, first + i));
+  };
+  return golden::Person{arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6)};
+}
+
+}  // namespace dedupe::pg

@@ -1,0 +1,12 @@
+// A golden::Person read from seven consecutive text arguments: external_id, email, phone,
+// first_name, last_name, company, domain (NULL = absent).
+#pragma once
+
+#include "core/golden/match_rules.hpp"
+#include "pg/guard.hpp"
+
+namespace dedupe::pg {
+
+golden::Person person_args(FunctionCallInfo fcinfo, int first);
+
+}  // namespace dedupe::pg

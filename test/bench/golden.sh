@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Matching on write with many golden records present: single-row INSERT latency (p50/p95)
+# and COPY rows/s into a watched table, next to the same table unwatched.
+#   GOLDEN=1000000 INSERTS=2000 COPY_ROWS=20000 bash test/bench/golden.sh
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+export GOLDEN=${GOLDEN:-1000000} INSERTS=${INSERTS:-2000} COPY_ROWS=${COPY_ROWS:-20000}
+scripts/with-cluster bash -c 'psql -qX -c "CREATE EXTENSION pg_dedupe" && /usr/bin/python3 test/bench/golden.py'
