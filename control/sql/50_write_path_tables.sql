@@ -51,16 +51,19 @@ CREATE TABLE dedupe.records (
   company        text,
   domain         text,
   country        text,
-  last_name_code text,  -- Double Metaphone of last_name: the block fuzzy matching searches
+  name_block     text,  -- Double Metaphone of last_name ':' initial of the canonical first
+                        -- name (Bob -> r): the block fuzzy matching searches
   created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   UNIQUE (source, source_pk)
 );
 COMMENT ON TABLE dedupe.records IS
   'One row per watched row: its identity key and normalized attributes; the one place matching reads';
-CREATE INDEX records_key_idx ON dedupe.records USING gin (key);
+-- fastupdate off: the matcher looks keys up right after writing them, and a GIN pending
+-- list is scanned linearly by every look-up until VACUUM merges it.
+CREATE INDEX records_key_idx ON dedupe.records USING gin (key) WITH (fastupdate = off);
 CREATE INDEX records_full_name_idx ON dedupe.records (full_name);
-CREATE INDEX records_last_name_code_idx ON dedupe.records (last_name_code);
+CREATE INDEX records_name_block_idx ON dedupe.records (name_block);
 
 CREATE TABLE dedupe.quarantine (
   quarantine_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

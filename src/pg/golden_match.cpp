@@ -11,11 +11,13 @@ namespace {
 
 using Text = std::optional<std::string>;
 
-// Advisory locks on every key component of the batch, taken in one sorted pass: two writers
-// of the same identity serialize here, and one statement never waits in two orders.
+// Advisory locks on the key components of the batch, taken in one sorted pass: two writers
+// of the same identity serialize here, and one statement never waits in two orders. The
+// component hashes fall into 512 stripes so that a 10,000-row COPY holds at most 512 locks
+// (the shared lock table holds max_locks_per_transaction x max_connections entries).
 CachedStatement lock_components(
-    "SELECT pg_catalog.pg_advisory_xact_lock(h) FROM ("
-    "  SELECT DISTINCT pg_catalog.hashtextextended(c, 8723) AS h"
+    "SELECT pg_catalog.pg_advisory_xact_lock(8723, h) FROM ("
+    "  SELECT DISTINCT (pg_catalog.hashtextextended(c, 8723) OPERATOR(pg_catalog.&) 511)::int4 AS h"
     "  FROM dedupe.records r, LATERAL (VALUES ('e' || r.external_id), ('p' || r.phone),"
     "                                        ('m' || r.email)) AS v(c)"
     "  WHERE r.record_id = ANY ($1::pg_catalog.int8[]) AND c IS NOT NULL ORDER BY 1) s",
@@ -30,8 +32,8 @@ CachedStatement record_state(
     " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
     1);
 
-// Records sharing a key component (GIN on records.key) or a phonetic surname (at most 200
-// of those), with the golden record each belongs to; correlated look-ups keep every step
+// Records sharing a key component (GIN on records.key) or a name block (phonetic surname and
+// first initial; at most 50 of those), with the golden record each belongs to; correlated look-ups keep every step
 // on an index whatever the table sizes.
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
@@ -39,8 +41,8 @@ CachedStatement candidates(
     "        WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id <> s.record_id"
     "       UNION"
     "       (SELECT r.record_id FROM dedupe.records r, s"
-    "         WHERE r.last_name_code = s.last_name_code AND r.record_id <> s.record_id LIMIT 200)),"
-    " linked AS (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
+    "         WHERE r.name_block = s.name_block AND r.record_id <> s.record_id LIMIT 50)),"
+    " linked AS MATERIALIZED (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
     "                                  WHERE l.record_id = c.record_id) AS golden_id FROM c)"
     " SELECT k.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
     "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"

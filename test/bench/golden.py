@@ -22,9 +22,10 @@ cur.execute("SELECT dedupe.watch('seed', 'seed', id_column => 'id', email => 'em
 cur.execute("DROP TRIGGER dedupe_watch ON seed; DROP TRIGGER dedupe_watch_flush ON seed")
 cur.execute(f"""
 INSERT INTO dedupe.records (source, source_pk, key, valid, email, phone, first_name, last_name,
-                            full_name, last_name_code)
+                            full_name, name_block)
 SELECT 'seed', n::text, format('(,%s,%s)', phone, email)::dedupe.match_key, true, email, phone,
-       first_name, last_name, first_name || ' ' || last_name, (dedupe.double_metaphone(last_name))[1]
+       first_name, last_name, first_name || ' ' || last_name,
+       (dedupe.double_metaphone(last_name))[1] || ':' || left(dedupe.canonical_first_name(first_name), 1)
 FROM (SELECT n, 'p' || n || '@seed.example' AS email, '+1720' || lpad(n::text, 7, '0') AS phone,
              'first' || (n % 5000) AS first_name,
              -- surnames spread over many phonetic codes, as real ones are

@@ -93,6 +93,15 @@ TEST_F(MatchRules, ASimilarSurnameAloneIsNotANearDuplicate) {
             Action::kNewGolden);
 }
 
+TEST_F(MatchRules, SameNameAndEmployerButOtherEmailIsReviewed) {
+  Person a = person("james", "smith", "james.smith@acme.com");
+  a.company = "acme";
+  Person b = person("james", "smith", "jsmith2@acme.com");
+  b.company = "acme";
+  const Decision d = decide(a, {{9, b}});
+  EXPECT_EQ(d.action, Action::kReview) << "two mailboxes at one firm: often two people";
+}
+
 TEST_F(MatchRules, DistinctPairsAreNotProposedAgain) {
   Candidate c{9, person("john", "smith", "js@b.com")};
   c.distinct = true;

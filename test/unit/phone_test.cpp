@@ -49,6 +49,17 @@ TEST(NormalizePhone, ImpossibleNumbersAndUnknownRegions) {
   EXPECT_EQ(sqlstate_of(std::string(10 * 1024, '5')), "22P02");
 }
 
+TEST(NormalizePhone, IsIdempotent) {
+  // Found by phone_fuzz: a national zero after the country code.
+  const std::string once = normalize_phone("44000114257222", "GB");
+  EXPECT_EQ(normalize_phone(once, "US"), once);
+  const std::string twice = normalize_phone("002000020000200", "GB");  // two zeros after +20
+  EXPECT_EQ(normalize_phone(twice, "US"), twice);
+  const std::string many = normalize_phone("004900000(0(0800", "GB");  // six zeros after +49
+  EXPECT_EQ(normalize_phone(many, "US"), many);
+  EXPECT_EQ(normalize_phone("+39 06 1234 5678", "US"), "+390612345678");  // Italy keeps its zero
+}
+
 TEST(NormalizePhone, Facts) {
   EXPECT_TRUE(is_valid_phone("+44 20 7946 0958", "US"));
   EXPECT_FALSE(is_valid_phone("12"));

@@ -238,7 +238,10 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
   const bool employer_agrees = company.verdict == "equal" || domain.verdict == "equal";
   d.golden_id = best->golden_id;
   d.score = best_score;
-  if (best_score >= thresholds.auto_link && employer_agrees) {
+  // Two different addresses are two mailboxes: most often two people, so a human decides.
+  const bool emails_differ =
+      record.email && best->member.email && *record.email != *best->member.email;
+  if (best_score >= thresholds.auto_link && employer_agrees && !emails_differ) {
     d.action = Action::kLink;
     d.rule = "similar_names_same_employer";
   } else {

@@ -121,6 +121,21 @@ std::string normalize_phone(std::string_view raw, std::string_view region) {
   const PhoneNumber number = parse(raw, region);
   std::string e164;
   util().Format(number, PhoneNumberUtil::E164, &e164);
+  // Leading zeros kept after the country code ('44 0114...' read in GB) lose one per
+  // re-parse of the E.164 form, except where the country dials them (Italy); settle on the
+  // form that parses to itself so normalization is idempotent.
+  bool leading_zero = number.italian_leading_zero();
+  for (int round = 0; leading_zero && round < 20; ++round) {  // one zero per round, at most 17
+    PhoneNumber again;
+    std::string settled;
+    if (util().Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR ||
+        !util().IsPossibleNumber(again))
+      break;
+    util().Format(again, PhoneNumberUtil::E164, &settled);
+    if (settled == e164) break;
+    e164 = settled;
+    leading_zero = again.italian_leading_zero();
+  }
   return e164;
 }
 

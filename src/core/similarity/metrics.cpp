@@ -1,12 +1,14 @@
 #include "core/similarity/metrics.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <string>
 #include <vector>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "core/error.hpp"
+#include "core/similarity/qgrams.hpp"
 #include "core/no_postgres.hpp"
 
 namespace dedupe {
@@ -69,19 +71,23 @@ int levenshtein_bounded(std::u32string_view a, std::u32string_view b, int max_di
 }
 
 int damerau_levenshtein_osa(std::u32string_view a, std::u32string_view b) {
+  if (a.size() < b.size()) std::swap(a, b);
   const size_t n = a.size(), m = b.size();
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
-  for (size_t j = 0; j <= m; ++j) d[0][j] = static_cast<int>(j);
+  // Three rows (i-2, i-1, i) suffice: a transposition looks back two rows. O(m) memory.
+  std::vector<int> before(m + 1), prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
   for (size_t i = 1; i <= n; ++i) {
+    cur[0] = static_cast<int>(i);
     for (size_t j = 1; j <= m; ++j) {
       int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        cur[j] = std::min(cur[j], before[j - 2] + 1);
     }
+    std::swap(before, prev);
+    std::swap(prev, cur);
   }
-  return d[n][m];
+  return prev[m];
 }
 
 double jaro(std::u32string_view a, std::u32string_view b) {
@@ -131,17 +137,6 @@ double jaro_winkler(std::u32string_view a, std::u32string_view b) {
 
 namespace {
 
-// Padded q-grams as a multiset (gram -> count). Sentinels are private-use code points so
-// they never collide with text.
-std::unordered_map<std::u32string, int> qgram_counts(std::u32string_view s, int q) {
-  std::u32string padded(q - 1, U'\uE000');
-  padded.append(s);
-  padded.append(q - 1, U'\uE001');
-  std::unordered_map<std::u32string, int> counts;
-  for (size_t i = 0; i + q <= padded.size(); ++i) ++counts[padded.substr(i, q)];
-  return counts;
-}
-
 std::vector<std::u32string_view> word_tokens(std::u32string_view s) {
   std::vector<std::u32string_view> tokens;
   size_t start = 0;
@@ -171,16 +166,13 @@ double best_partner_mean(const std::vector<std::u32string_view>& from,
 }  // namespace
 
 double qgram_similarity(std::u32string_view a, std::u32string_view b, int q) {
+  if (q < 1 || q > qgrams::kMaxQ)
+    throw Error(sqlstate::kInvalidParameterValue, "q must be between 1 and 3",
+                "q was " + std::to_string(q));
   if (a.empty() && b.empty()) return 1.0;
-  auto ca = qgram_counts(a, q), cb = qgram_counts(b, q);
-  long common = 0, total = 0;
-  for (const auto& [gram, count] : ca) {
-    auto it = cb.find(gram);
-    if (it != cb.end()) common += std::min(count, it->second);
-    total += count;
-  }
-  for (const auto& [gram, count] : cb) total += count;
-  return static_cast<double>(common) / static_cast<double>(total - common);
+  const auto ga = qgrams::packed_grams(a, q), gb = qgrams::packed_grams(b, q);
+  const size_t common = qgrams::common_count(ga, gb);
+  return static_cast<double>(common) / static_cast<double>(ga.size() + gb.size() - common);
 }
 
 double token_set_similarity(std::u32string_view a, std::u32string_view b) {

@@ -16,7 +16,8 @@ int levenshtein(std::u32string_view a, std::u32string_view b);
 // max_distance + 1, computed on a diagonal band with early exit (O(k * min(|a|,|b|))).
 int levenshtein_bounded(std::u32string_view a, std::u32string_view b, int max_distance);
 // Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions,
-// no substring edited twice), as python's jellyfish computes it.
+// no substring edited twice). python's jellyfish computes the unrestricted variant, which
+// differs only when a substring is edited twice ('ca' vs 'abc': OSA 3, unrestricted 2).
 int damerau_levenshtein_osa(std::u32string_view a, std::u32string_view b);
 
 double jaro(std::u32string_view a, std::u32string_view b);
@@ -25,8 +26,8 @@ double jaro(std::u32string_view a, std::u32string_view b);
 double jaro_winkler(std::u32string_view a, std::u32string_view b);
 
 // Jaccard similarity of the multisets of padded q-grams: each string is padded with q-1
-// sentinels at both ends, so 'ab' with q=2 has grams "^a", "ab", "b$". Two empty strings
-// score 1.
+// sentinels (U+E000 before, U+E001 after) at both ends, so 'ab' with q=2 has grams "^a", "ab",
+// "b$". Two empty strings score 1. q is 1, 2 or 3 (22023 otherwise).
 double qgram_similarity(std::u32string_view a, std::u32string_view b, int q);
 
 // Order-insensitive similarity of the word tokens (split on anything not a letter or digit):
