@@ -67,6 +67,18 @@ CREATE INDEX review_queue_open_idx ON dedupe.review_queue (owner, due_at) WHERE 
 CREATE UNIQUE INDEX review_queue_one_open_per_record ON dedupe.review_queue (record_id)
   WHERE status = 'open' AND record_id IS NOT NULL;
 
+CREATE TABLE dedupe.golden_merges (
+  absorbed_id bigint PRIMARY KEY,  -- the golden record that no longer exists
+  kept_id     bigint NOT NULL,     -- where its members went (may itself be merged later)
+  merged_at   timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  merged_by   name NOT NULL,
+  reason      text
+);
+COMMENT ON TABLE dedupe.golden_merges IS
+  'Where each merged-away golden record went, so references issued before a merge (mail '
+  'tracking codes, exports) resolve to the survivor; see dedupe.surviving_golden()';
+CREATE INDEX golden_merges_kept_idx ON dedupe.golden_merges (kept_id);
+
 CREATE TABLE dedupe.distinct_pairs (
   record_id  bigint NOT NULL REFERENCES dedupe.records ON DELETE CASCADE,
   golden_id  bigint NOT NULL REFERENCES dedupe.golden_records ON DELETE CASCADE,
@@ -126,9 +138,9 @@ SELECT a, 'source_priority' FROM unnest(ARRAY['external_id', 'email', 'phone', '
   'last_name', 'company', 'domain', 'country']) a;
 SELECT pg_catalog.pg_extension_config_dump('dedupe.survivorship_rules', '');
 
-REVOKE ALL ON dedupe.settings, dedupe.golden_records, dedupe.record_links, dedupe.review_queue,
+REVOKE ALL ON dedupe.settings, dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
   dedupe.distinct_pairs, dedupe.sla_policies, dedupe.owner_rules, dedupe.source_priority,
   dedupe.survivorship_rules FROM PUBLIC;
-GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue TO dedupe_admin, dedupe_auditor;
+GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges TO dedupe_admin, dedupe_auditor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.settings, dedupe.sla_policies, dedupe.owner_rules,
   dedupe.source_priority, dedupe.survivorship_rules TO dedupe_admin;

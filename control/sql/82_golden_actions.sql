@@ -100,11 +100,29 @@ BEGIN
   UPDATE dedupe.review_queue SET golden_id = keep WHERE golden_id = absorb;
   PERFORM dedupe._recompute_golden(keep);
   PERFORM dedupe._recompute_golden(absorb);  -- no members left: deleted
+  INSERT INTO dedupe.golden_merges (absorbed_id, kept_id, merged_by, reason)
+  VALUES (absorb, keep, session_user, reason);
   INSERT INTO dedupe.audit_log (actor, decision, rule, inputs, reason)
   VALUES (session_user, 'golden_merged', 'manual',
           pg_catalog.jsonb_build_object('kept', keep, 'absorbed', absorb), reason);
 END $$;
 COMMENT ON FUNCTION dedupe._merge(bigint, bigint, text) IS 'internal: moves every link of one golden record to another';
+
+-- Follows dedupe.golden_merges from a golden id to the record that holds its members today.
+CREATE FUNCTION dedupe.surviving_golden(golden bigint) RETURNS bigint
+LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+  WITH RECURSIVE chain(id, depth) AS (
+    SELECT golden, 0
+    UNION ALL
+    SELECT m.kept_id, c.depth + 1 FROM chain c JOIN dedupe.golden_merges m ON m.absorbed_id = c.id
+    WHERE c.depth < 1000)
+  SELECT c.id FROM chain c
+  WHERE EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = c.id)
+  ORDER BY c.depth DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION dedupe.surviving_golden(bigint) IS
+  'The golden record that holds a golden id''s members today, following merges '
+  '(dedupe.golden_merges); NULL when it no longer exists (its members were deleted)';
 
 CREATE FUNCTION dedupe.merge(golden_a bigint, golden_b bigint, reason text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -1,6 +1,6 @@
 -- Golden records: rules, survivorship, review kinds and SLAs, ownership, merge/unmerge, explain.
 BEGIN;
-SELECT plan(35);
+SELECT plan(38);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE g_hubspot (id int PRIMARY KEY, email text, phone text, first_name text, last_name text, company text, country text);
@@ -85,9 +85,15 @@ SELECT lives_ok($$ SELECT dedupe.unmerge(pg_temp.record_of('g_events', 1), 'a di
 SELECT isnt(pg_temp.golden_of('g_events', 1), pg_temp.golden_of('g_sf', 1), 'the record has left its golden record');
 SELECT is((SELECT count(*) FROM dedupe.record_links WHERE golden_id = pg_temp.golden_of('g_sf', 1)), 2::bigint,
   'the old golden record keeps its other two records');
+CREATE TEMP TABLE merged_pair AS SELECT pg_temp.golden_of('g_events', 1) AS a, pg_temp.golden_of('g_sf', 1) AS b;
 SELECT is(dedupe.merge(pg_temp.golden_of('g_events', 1), pg_temp.golden_of('g_sf', 1), 'same person after all'),
   least(pg_temp.golden_of('g_events', 1), pg_temp.golden_of('g_sf', 1)), 'merge keeps the older golden record');
 SELECT is(pg_temp.golden_of('g_events', 1), pg_temp.golden_of('g_sf', 1), 'merged back: one golden record again');
+SELECT is((SELECT dedupe.surviving_golden(greatest(a, b)) FROM merged_pair), (SELECT least(a, b) FROM merged_pair),
+  'the absorbed golden id resolves to the survivor (dedupe.golden_merges)');
+SELECT is((SELECT dedupe.surviving_golden(least(a, b)) FROM merged_pair), (SELECT least(a, b) FROM merged_pair),
+  'a live golden id resolves to itself');
+SELECT is(dedupe.surviving_golden(-1), NULL, 'an unknown golden id resolves to NULL');
 
 -- Ownership is stable; only assign_owner changes it
 UPDATE dedupe.owner_rules SET owner = 'someone-else';
