@@ -14,7 +14,7 @@
 namespace dedupe::pg {
 
 struct StagedRow {
-  std::string source, source_pk, actor, decision, audit_inputs;
+  std::string source, source_pk, actor, decision, audit_inputs, attributes;
   NormalizedRecord record;
 };
 
