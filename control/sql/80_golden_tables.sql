@@ -169,11 +169,14 @@ SELECT pg_catalog.pg_extension_config_dump('dedupe.high_value_rules', '');
 
 CREATE TABLE dedupe.source_priority (
   source   text PRIMARY KEY REFERENCES dedupe.sources ON UPDATE CASCADE ON DELETE CASCADE,
-  priority integer NOT NULL  -- lower wins; the system of record gets the lowest
+  priority integer NOT NULL,  -- lower wins; the system of record gets the lowest
+  canonical boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE dedupe.source_priority IS
-  'Survivorship order of sources: a value from a lower-priority source is never overwritten by '
-  'a higher one (sources not listed come last)';
+  'Survivorship order of sources (lower priority wins; sources not listed come last). A canonical '
+  'source (the system of record) is authoritative: where one of its records has a value, no value '
+  'from a non-canonical source replaces it, whatever the attribute''s rule; only a human override '
+  '(dedupe.override_value) does.';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.source_priority', '');
 
 CREATE TABLE dedupe.survivorship_rules (
@@ -189,9 +192,24 @@ SELECT a, 'source_priority' FROM unnest(ARRAY['external_id', 'email', 'phone', '
   'last_name', 'company', 'domain', 'country']) a;
 SELECT pg_catalog.pg_extension_config_dump('dedupe.survivorship_rules', '');
 
+CREATE TABLE dedupe.golden_overrides (
+  golden_id bigint NOT NULL REFERENCES dedupe.golden_records ON DELETE CASCADE,
+  attribute text NOT NULL CHECK (attribute ~ '^[A-Za-z_][A-Za-z0-9_]*$'),
+  value     text NOT NULL,
+  set_by    name NOT NULL,
+  set_at    timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  reason    text NOT NULL,
+  PRIMARY KEY (golden_id, attribute)
+);
+COMMENT ON TABLE dedupe.golden_overrides IS
+  'Values a human set on a golden record (dedupe.override_value); they beat every survivorship rule '
+  'until cleared, and follow the golden record through merges';
+
 REVOKE ALL ON dedupe.settings, dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
+  dedupe.golden_overrides,
   dedupe.distinct_pairs, dedupe.sla_policies, dedupe.owner_rules, dedupe.high_value_rules,
   dedupe.source_priority, dedupe.survivorship_rules FROM PUBLIC;
-GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges TO dedupe_admin, dedupe_auditor;
+GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
+  dedupe.golden_overrides TO dedupe_admin, dedupe_auditor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.settings, dedupe.sla_policies, dedupe.owner_rules,
   dedupe.high_value_rules, dedupe.source_priority, dedupe.survivorship_rules TO dedupe_admin;

@@ -127,7 +127,8 @@ BEGIN
     RETURN;
   END IF;
   WITH member_values AS (
-    SELECT a.extra, a.attribute, a.value, p.priority, r.updated_at, r.record_id,
+    SELECT a.extra, a.attribute, a.value, p.priority, coalesce(p.canonical, false) AS canonical,
+           r.updated_at, r.record_id,
            count(*) OVER (PARTITION BY a.extra, a.attribute, a.value) AS frequency
     FROM dedupe.record_links l
     JOIN dedupe.records r USING (record_id)
@@ -140,14 +141,22 @@ BEGIN
                         SELECT true, e.key, e.value FROM pg_catalog.jsonb_each_text(r.attributes) e
                        ) a(extra, attribute, value)
     WHERE l.golden_id = golden AND a.value IS NOT NULL),
+  overrides AS (
+    SELECT o.attribute NOT IN ('external_id', 'email', 'phone', 'first_name', 'last_name', 'company',
+                               'domain', 'country') AS extra, o.attribute, o.value
+    FROM dedupe.golden_overrides o WHERE o.golden_id = golden),
   survivors AS (
-    SELECT DISTINCT ON (v.extra, v.attribute) v.extra, v.attribute, v.value
+    SELECT o.extra, o.attribute, o.value FROM overrides o
+    UNION ALL
+    (SELECT DISTINCT ON (v.extra, v.attribute) v.extra, v.attribute, v.value
     FROM member_values v LEFT JOIN dedupe.survivorship_rules s USING (attribute)
+    WHERE NOT EXISTS (SELECT FROM overrides o WHERE o.extra = v.extra AND o.attribute = v.attribute)
     ORDER BY v.extra, v.attribute,
+             v.canonical DESC,  -- a canonical source's value is never replaced by another's
              CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
-             v.priority NULLS LAST, v.updated_at DESC, v.record_id)
+             v.priority NULLS LAST, v.updated_at DESC, v.record_id))
   UPDATE dedupe.golden_records g SET
     external_id = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'external_id'),
     email = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'email'),
@@ -167,7 +176,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '
-  'dedupe.survivorship_rules and dedupe.source_priority';
+  'dedupe.golden_overrides, dedupe.source_priority (canonical sources first) and '
+  'dedupe.survivorship_rules';
 
 -- Deletes staged records of a source (one source_pk, or all when NULL); the golden records
 -- they belonged to are recomputed from the members left (or removed). Separate statements,

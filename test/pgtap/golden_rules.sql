@@ -1,7 +1,7 @@
 -- Golden records: extra attributes (lead score, ARR, product, address), their survivorship,
 -- owner rules over them, and high-value escalation of review items.
 BEGIN;
-SELECT plan(27);
+SELECT plan(34);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE r_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text,
@@ -78,8 +78,28 @@ INSERT INTO dedupe.survivorship_rules VALUES ('lead_score', 'most_recent');
 UPDATE r_form SET lead_score = 36 WHERE id = 1;
 SELECT is((pg_temp.golden('r_crm', 1)).attributes ->> 'lead_score', '36',
   'a per-attribute survivorship rule (most_recent) applies to extra attributes');
+UPDATE dedupe.source_priority SET canonical = true WHERE source = 'crm';
+UPDATE r_form SET lead_score = 37 WHERE id = 1;
+SELECT is((pg_temp.golden('r_crm', 1)).attributes ->> 'lead_score', '91',
+  'a canonical source''s value is never replaced by a non-canonical one, even under most_recent');
+UPDATE r_crm SET city = NULL WHERE id = 1;
+SELECT is((pg_temp.golden('r_crm', 1)).attributes ->> 'city', 'Potsdam',
+  'where the canonical source has no value, another source fills the gap');
+UPDATE r_crm SET city = 'Berlin' WHERE id = 1;
 SELECT is((pg_temp.golden('r_crm', 1)).owner, 'dach-strategic', 'the owner does not change when values change');
 SELECT is((pg_temp.golden('r_crm', 1)).attributes ->> 'city', 'Berlin', 'other attributes keep source priority');
+
+-- A human override beats every rule and follows merges
+SELECT is((dedupe.override_value((pg_temp.golden('r_crm', 1)).golden_id, 'first_name', 'annabelle', 'she asked')).first_name,
+  'annabelle', 'override_value sets the golden value');
+UPDATE r_crm SET first_name = 'Anna-Maria' WHERE id = 1;
+SELECT is((pg_temp.golden('r_crm', 1)).first_name, 'annabelle', 'the override survives a change of the canonical record');
+SELECT is((SELECT count(*) FROM dedupe.audit_log WHERE decision = 'value_overridden'
+           AND inputs ->> 'to' = 'annabelle' AND reason = 'she asked'), 1::bigint, 'the override is audited with its reason');
+SELECT throws_ok($$ SELECT dedupe.override_value((pg_temp.golden('r_crm', 1)).golden_id, 'owner', 'me', 'x') $$,
+  '22023', NULL, 'owner is not overridable (assign_owner is)');
+SELECT is((dedupe.override_value((pg_temp.golden('r_crm', 1)).golden_id, 'first_name', NULL, 'back to the rules')).first_name,
+  'anna maria', 'clearing the override hands the value back to survivorship');
 
 -- High value: a doubt about a big account is escalated with its own SLA
 INSERT INTO r_form VALUES (2, 'm.lopez@other.com', NULL, 'Mia', 'Lopes', 'US', 5, NULL, NULL, NULL);
