@@ -234,6 +234,28 @@ END $$;
 COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
   'internal: links a record to a golden record (NULL: a new one) and audits it';
 
+-- A linked record whose identity changed so that it no longer belongs to its golden record
+-- leaves it (the matcher then links, reviews or starts a new golden record for it).
+CREATE FUNCTION dedupe._detach(record bigint, actor name, explanation jsonb) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  old bigint;
+  rec dedupe.records;
+BEGIN
+  SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  DELETE FROM dedupe.record_links l WHERE l.record_id = record RETURNING l.golden_id INTO old;
+  IF old IS NULL THEN RETURN NULL; END IF;
+  PERFORM dedupe._recompute_golden(old);
+  INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, inputs, reason)
+  VALUES (actor, rec.source, rec.source_pk, record, 'unlinked', 'identity_changed',
+          coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('from_golden_id', old),
+          'an update changed the record''s identity and it no longer matches its golden record');
+  RETURN old;
+END $$;
+COMMENT ON FUNCTION dedupe._detach(bigint, name, jsonb) IS
+  'internal: takes a record whose identity changed out of its golden record (recomputed) and audits it';
+REVOKE ALL ON FUNCTION dedupe._detach(bigint, name, jsonb) FROM PUBLIC;
+
 CREATE FUNCTION dedupe._open_review(record bigint, kind text, golden bigint, conflicting bigint[],
   rule text, score double precision, actor name, explanation jsonb) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$

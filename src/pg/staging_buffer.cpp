@@ -1,6 +1,7 @@
 #include "pg/staging_buffer.hpp"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "core/key/match_key.hpp"
@@ -73,7 +74,7 @@ CachedStatement write_staged(
     "FROM input i JOIN staged s ON s.source OPERATOR(pg_catalog.=) i.source "
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
     "ORDER BY i.ord "
-    "RETURNING record_id, actor",
+    "RETURNING record_id, actor, source, source_pk",
     19);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
@@ -139,6 +140,7 @@ void flush_staged_rows() {
   // subtransaction that aborts cannot take them with it.
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
   std::vector<std::vector<std::optional<std::string>>> columns(19);
+  std::set<std::pair<std::string, std::string>> identity_changed;  // (source, source_pk)
   std::vector<Pending> outer;
   for (auto& p : pending) {
     if (p.subxact < current) {
@@ -147,6 +149,7 @@ void flush_staged_rows() {
     }
     const StagedRow& s = p.row;
     const NormalizedRecord& r = s.record;
+    if (s.identity_changed) identity_changed.emplace(s.source, s.source_pk);
     const std::optional<std::string> values[19] = {
         s.source,
         s.source_pk,
@@ -174,13 +177,14 @@ void flush_staged_rows() {
   OwnerRights rights;
   SpiSession spi;
   const uint64 written = write_staged.run_columns(columns);
-  std::vector<std::pair<int64_t, std::string>> staged;
+  std::vector<StagedMatch> staged;
   for (uint64 i = 0; i < written; ++i) {
-    const char* id =
-        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1); });
-    const char* actor =
-        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2); });
-    staged.emplace_back(std::stoll(id), actor);
+    auto column = [&](int c) {
+      return std::string(
+          pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c); }));
+    };
+    staged.push_back(
+        {std::stoll(column(1)), column(2), identity_changed.count({column(3), column(4)}) > 0});
   }
   match_staged_records(staged);
 }

@@ -85,6 +85,16 @@ std::string row_as_json(HeapTuple tuple, TupleDesc desc) {
   return out;
 }
 
+// Whether an UPDATE changed a column the matcher decides on (raw text; a reformatted phone
+// counts as a change, which only costs one extra match).
+bool identity_changed(HeapTuple old_tuple, HeapTuple new_tuple, TupleDesc desc,
+                      const WatchMapping& m) {
+  for (const std::string* column : {&m.external_id, &m.email, &m.phone, &m.first_name, &m.last_name,
+                                    &m.full_name, &m.company, &m.domain})
+    if (column_text(old_tuple, desc, *column) != column_text(new_tuple, desc, *column)) return true;
+  return false;
+}
+
 TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
   if (!CALLED_AS_TRIGGER(fcinfo))
     throw dedupe::Error("39P01", std::string(name) + "() can only be called as a trigger");
@@ -165,7 +175,10 @@ Datum watch_row(TriggerData* trigdata) {
   }  // SPI closed, the writer's rights restored
 
   const char* decision = rec.valid ? "normalized" : "flagged";
-  stage_row({m.source, *pk, actor, decision, audit_inputs(raw, rec, attributes), attributes, rec});
+  StagedRow staged{m.source,   *pk, actor, decision, audit_inputs(raw, rec, attributes),
+                   attributes, rec};
+  staged.identity_changed = is_update && identity_changed(trigdata->tg_trigtuple, tuple, desc, m);
+  stage_row(std::move(staged));
   if (m.key_column.empty()) return PointerGetDatum(tuple);
 
   // Fill the table's own match_key column (NULL for a flagged keyless row).

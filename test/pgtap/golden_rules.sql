@@ -1,7 +1,7 @@
 -- Golden records: extra attributes (lead score, ARR, product, address), their survivorship,
 -- owner rules over them, and high-value escalation of review items.
 BEGIN;
-SELECT plan(34);
+SELECT plan(38);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE r_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text,
@@ -100,6 +100,19 @@ SELECT throws_ok($$ SELECT dedupe.override_value((pg_temp.golden('r_crm', 1)).go
   '22023', NULL, 'owner is not overridable (assign_owner is)');
 SELECT is((dedupe.override_value((pg_temp.golden('r_crm', 1)).golden_id, 'first_name', NULL, 'back to the rules')).first_name,
   'anna maria', 'clearing the override hands the value back to survivorship');
+
+-- An update that changes a linked record's identity re-matches it
+INSERT INTO r_form VALUES (10, 'paul@shop.com', NULL, 'Paul', 'Klee', 'DE', 1, NULL, NULL, NULL);
+INSERT INTO r_crm VALUES (10, 'PAUL@shop.com', NULL, 'Paul', 'Klee', 'DE', 1, NULL, NULL, NULL);
+SELECT is((pg_temp.golden('r_form', 10)).golden_id, (pg_temp.golden('r_crm', 10)).golden_id, 'Paul is one golden record');
+UPDATE r_form SET lead_score = 2 WHERE id = 10;
+SELECT is((pg_temp.golden('r_form', 10)).golden_id, (pg_temp.golden('r_crm', 10)).golden_id,
+  'an update that leaves the identity alone keeps the link');
+UPDATE r_form SET email = 'wassily@bauhaus.de', first_name = 'Wassily', last_name = 'Kandinsky' WHERE id = 10;
+SELECT isnt((pg_temp.golden('r_form', 10)).golden_id, (pg_temp.golden('r_crm', 10)).golden_id,
+  'a row rewritten to another person leaves the golden record');
+SELECT is((SELECT count(*) FROM dedupe.audit_log WHERE decision = 'unlinked' AND rule = 'identity_changed'
+           AND source = 'form' AND source_pk = '10'), 1::bigint, 'and the move is audited');
 
 -- High value: a doubt about a big account is escalated with its own SLA
 INSERT INTO r_form VALUES (2, 'm.lopez@other.com', NULL, 'Mia', 'Lopes', 'US', 5, NULL, NULL, NULL);
