@@ -128,7 +128,7 @@ COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
 -- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
 -- changes the sort keys, source priority and recency always break ties.
 CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   IF NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = golden) THEN
     UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = golden;
