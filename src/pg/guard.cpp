@@ -8,7 +8,12 @@ namespace {
 void copy_bounded(char* dst, size_t size, const char* src) noexcept {
   if (!src) return;
   size_t n = std::strlen(src);
-  if (n >= size) n = size - 1;
+  if (n >= size) {
+    n = size - 1;
+    // Never cut a UTF-8 character in half: back off over continuation bytes (10xxxxxx) to
+    // the start of the character that did not fit.
+    while (n > 0 && (static_cast<unsigned char>(src[n]) & 0xC0) == 0x80) --n;
+  }
   std::memcpy(dst, src, n);
   dst[n] = '\0';
 }

@@ -1,6 +1,6 @@
 -- Boundary guard behaviour: SQLSTATEs, unwinding, and a session that survives.
 BEGIN;
-SELECT plan(10);
+SELECT plan(11);
 
 SELECT throws_ok($$ SELECT dedupe._guard_selftest('dedupe_error') $$, '22023',
                  'selftest: dedupe::Error', 'dedupe::Error keeps its SQLSTATE and message');
@@ -34,6 +34,17 @@ BEGIN
 END $$;
 SELECT is(pg_temp.fail_many(3000), 3000, '3000 guarded failures are all caught');
 SELECT is(dedupe.fold('OK'), 'ok', 'and the backend still answers');
+
+-- A message longer than the guard's buffer is cut at a character boundary, never inside one
+CREATE FUNCTION pg_temp.long_error_message() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM dedupe._guard_selftest('x' || repeat('é', 700));
+  RETURN NULL;
+EXCEPTION WHEN invalid_parameter_value THEN
+  RETURN SQLERRM;
+END $$;
+SELECT ok(octet_length(convert_from(convert_to(pg_temp.long_error_message(), 'UTF8'), 'UTF8')) BETWEEN 900 AND 1023,
+  'a cut error message is still valid UTF-8');
 
 SELECT * FROM finish();
 ROLLBACK;
