@@ -12,8 +12,9 @@ CREATE FUNCTION dedupe.business_time_between(start timestamptz, finish timestamp
   time_zone text DEFAULT 'UTC', opens_at time DEFAULT '09:00', closes_at time DEFAULT '17:00',
   working_days integer[] DEFAULT '{1,2,3,4,5}') RETURNS interval
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT coalesce(sum(greatest(least(finish, w.closes) - greatest(start, w.opens), interval '0')),
-                  interval '0')
+  -- Summed as seconds so the result reads in hours ('26:00:00'), never as calendar days.
+  SELECT pg_catalog.make_interval(secs => coalesce(pg_catalog.sum(pg_catalog.date_part('epoch',
+           greatest(least(finish, w.closes) - greatest(start, w.opens), interval '0'))), 0))
   FROM pg_catalog.generate_series((start AT TIME ZONE time_zone)::date::timestamp,
                                   (finish AT TIME ZONE time_zone)::date::timestamp,
                                   interval '1 day') d(day)
@@ -22,7 +23,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_tem
            -- closes_at 00:00 means midnight at the end of the day, as in business_due_at
            (d.day + CASE WHEN closes_at = time '00:00' THEN interval '1 day'
                          ELSE closes_at - time '00:00' END) AT TIME ZONE time_zone AS closes) w
-  WHERE finish > start AND pg_catalog.extract(isodow FROM d.day) = ANY (working_days)
+  WHERE finish > start AND pg_catalog.date_part('isodow', d.day) = ANY (working_days)
 $$;
 COMMENT ON FUNCTION dedupe.business_time_between(timestamptz, timestamptz, text, time, time, integer[]) IS
   'Business time between two instants: only opens_at..closes_at on working_days (ISO 1 = Monday '
@@ -30,16 +31,16 @@ COMMENT ON FUNCTION dedupe.business_time_between(timestamptz, timestamptz, text,
   'dedupe.business_due_at (business_time_between(s, business_due_at(s, d)) = d for s inside the window).';
 
 -- Time on an SLA clock: business time where the kind's policy says business hours, wall-clock
--- time otherwise (and for kinds without a policy). Never negative.
+-- time otherwise (and for kinds without a policy). Never negative; in hours, not days.
 CREATE FUNCTION dedupe._sla_elapsed(kind text, start timestamptz, finish timestamptz) RETURNS interval
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   SELECT coalesce(
     (SELECT CASE WHEN p.business_hours
                  THEN dedupe.business_time_between(start, finish, p.time_zone, p.opens_at,
                                                    p.closes_at, p.working_days)
-                 ELSE greatest(finish - start, interval '0') END
+                 ELSE pg_catalog.make_interval(secs => greatest(pg_catalog.date_part('epoch', finish - start), 0)) END
        FROM dedupe.sla_policies p WHERE p.kind = _sla_elapsed.kind),
-    greatest(finish - start, interval '0'))
+    pg_catalog.make_interval(secs => greatest(pg_catalog.date_part('epoch', finish - start), 0)))
 $$;
 COMMENT ON FUNCTION dedupe._sla_elapsed(text, timestamptz, timestamptz) IS
   'internal: time between two instants on the SLA clock of a review kind (business or wall-clock)';
