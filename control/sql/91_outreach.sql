@@ -198,8 +198,8 @@ BEGIN
   SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704',
-      HINT = CASE WHEN dedupe.surviving_golden(golden) IS NOT NULL
-                  THEN 'It was merged into golden record ' || dedupe.surviving_golden(golden) || '.' END;
+      HINT = coalesce('It was merged into golden record ' || dedupe.surviving_golden(golden) || '; issue codes to it.',
+                      'dedupe.golden_records lists the golden records.');
   END IF;
   -- One piece per person and campaign, also when the code went to a record merged in since.
   SELECT p.code INTO issued FROM dedupe.mail_pieces p
