@@ -28,6 +28,7 @@ CREATE TABLE dedupe.sources (
   idempotency_key name,
   on_invalid      text NOT NULL DEFAULT 'reject' CHECK (on_invalid IN ('reject', 'quarantine', 'flag')),
   key_column      name,
+  attributes      name[] NOT NULL DEFAULT '{}',  -- further columns copied as golden attributes
   created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
   updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
@@ -51,6 +52,8 @@ CREATE TABLE dedupe.records (
   company        text,
   domain         text,
   country        text,
+  attributes     jsonb NOT NULL DEFAULT '{}',  -- the mapped extra columns (lead score, ARR,
+                                               -- address, product, ...) as text values
   name_block     text,  -- Double Metaphone of last_name ':' initial of the canonical first
                         -- name (Bob -> r): the block fuzzy matching searches
   created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),

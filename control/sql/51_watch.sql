@@ -68,7 +68,7 @@ CREATE FUNCTION dedupe.watch(
   first_name name DEFAULT NULL, last_name name DEFAULT NULL, full_name name DEFAULT NULL,
   company name DEFAULT NULL, domain name DEFAULT NULL, country name DEFAULT NULL,
   region text DEFAULT 'US', idempotency_key name DEFAULT NULL, on_invalid text DEFAULT 'reject',
-  key_column name DEFAULT NULL)
+  key_column name DEFAULT NULL, attributes name[] DEFAULT NULL)
 RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
@@ -105,19 +105,25 @@ BEGIN
   PERFORM dedupe._check_mapped_column(tbl, 'country', country, 'string');
   PERFORM dedupe._check_mapped_column(tbl, 'idempotency_key', idempotency_key, 'any');
   PERFORM dedupe._check_mapped_column(tbl, 'key_column', key_column, 'match_key');
+  PERFORM dedupe._check_mapped_column(tbl, 'attributes', a, 'any') FROM unnest(attributes) a;
+  IF array_position(attributes, NULL) IS NOT NULL THEN
+    RAISE EXCEPTION 'attributes must not contain NULL' USING ERRCODE = '22004';
+  END IF;
 
   INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,
-      last_name, full_name, company, domain, country, region, idempotency_key, on_invalid, key_column)
+      last_name, full_name, company, domain, country, region, idempotency_key, on_invalid, key_column,
+      attributes)
   VALUES (watch.source, tbl, watch.id_column, watch.external_id, watch.email, watch.phone,
       watch.first_name, watch.last_name, watch.full_name, watch.company, watch.domain, watch.country,
-      upper(watch.region), watch.idempotency_key, watch.on_invalid, watch.key_column)
+      upper(watch.region), watch.idempotency_key, watch.on_invalid, watch.key_column,
+      coalesce(ARRAY(SELECT DISTINCT a FROM unnest(watch.attributes) a ORDER BY a), '{}'))
   ON CONFLICT ON CONSTRAINT sources_pkey DO UPDATE SET
       relid = EXCLUDED.relid, id_column = EXCLUDED.id_column, external_id = EXCLUDED.external_id,
       email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name,
       last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, company = EXCLUDED.company,
       domain = EXCLUDED.domain, country = EXCLUDED.country, region = EXCLUDED.region,
       idempotency_key = EXCLUDED.idempotency_key, on_invalid = EXCLUDED.on_invalid,
-      key_column = EXCLUDED.key_column, watching = true, updated_at = pg_catalog.now()
+      key_column = EXCLUDED.key_column, attributes = EXCLUDED.attributes, watching = true, updated_at = pg_catalog.now()
   RETURNING * INTO result;
 
   -- The trigger carries its whole mapping in its arguments: no lookup per row.
@@ -130,7 +136,8 @@ BEGIN
     quote_literal('company=' || result.company), quote_literal('domain=' || result.domain),
     quote_literal('country=' || result.country),
     quote_literal('idempotency_key=' || result.idempotency_key),
-    quote_literal('key_column=' || result.key_column));
+    quote_literal('key_column=' || result.key_column),
+    (SELECT string_agg(quote_literal('attribute=' || a), ', ' ORDER BY a) FROM unnest(result.attributes) a));
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
   EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
@@ -148,10 +155,12 @@ BEGIN
   RETURN result;
 END $$;
 COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name, name,
-  name, text, name, text, name) IS
+  name, text, name, text, name, name[]) IS
   'Registers a CRM-mirror table as a validated source: maps its columns to identity roles and installs '
   'the triggers that normalize, validate, de-duplicate by idempotency key and audit every write. '
-  'on_invalid: reject (error 23514), quarantine (row kept in dedupe.quarantine) or flag. Re-watching '
+  'on_invalid: reject (error 23514), quarantine (row kept in dedupe.quarantine) or flag. attributes: '
+  'further columns (lead score, ARR, product, address) copied into dedupe.records.attributes and, by '
+  'survivorship, into the golden record, where owner and high-value rules can test them. Re-watching '
   'a source updates its mapping.';
 
 CREATE FUNCTION dedupe.unwatch(tbl regclass) RETURNS void LANGUAGE plpgsql VOLATILE

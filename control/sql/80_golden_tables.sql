@@ -23,6 +23,7 @@ CREATE TABLE dedupe.golden_records (
   company     text,
   domain      text,
   country     text,
+  attributes  jsonb NOT NULL DEFAULT '{}',  -- surviving values of the sources' extra columns
   owner       text NOT NULL,
   status      text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'confirmed')),
   created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -105,42 +106,110 @@ INSERT INTO dedupe.sla_policies (kind, duration, business_hours) VALUES
   ('conflict', '4 hours', false), ('high_value', '30 minutes', false);
 SELECT pg_catalog.pg_extension_config_dump('dedupe.sla_policies', '');
 
+-- Conditions over a golden record's values, shared by owner and high-value rules: attribute
+-- is one of the identity columns or a key of golden_records.attributes; op compares the value
+-- with pattern: '~' (POSIX regex), '=', '<>', or numerically '<', '<=', '>', '>='.
+CREATE DOMAIN dedupe.condition_op AS text
+  CHECK (VALUE IN ('~', '=', '<>', '<', '<=', '>', '>='));
+COMMENT ON DOMAIN dedupe.condition_op IS
+  'How a rule compares an attribute with its pattern: ~ (regex), =, <> (text), <, <=, >, >= (numeric)';
+
 CREATE TABLE dedupe.owner_rules (
-  priority  integer PRIMARY KEY,
-  attribute text NOT NULL CHECK (attribute IN ('country', 'domain', 'company', 'email', 'phone')),
-  pattern   text NOT NULL,  -- a POSIX regular expression the attribute must match
-  owner     text NOT NULL
+  priority  integer NOT NULL,
+  attribute text NOT NULL CHECK (attribute ~ '^[A-Za-z_][A-Za-z0-9_]*$'),
+  pattern   text NOT NULL,
+  owner     text NOT NULL CHECK (owner <> ''),
+  op        dedupe.condition_op NOT NULL DEFAULT '~',
+  -- a bad regex or a non-number fails here, at configuration time, not inside a writer's INSERT
+  CHECK (CASE WHEN op = '~' THEN ('' OPERATOR(pg_catalog.~) pattern) IS NOT NULL
+              WHEN op IN ('=', '<>') THEN true
+              ELSE pattern OPERATOR(pg_catalog.~) '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' END),
+  PRIMARY KEY (priority, attribute, op)
 );
 COMMENT ON TABLE dedupe.owner_rules IS
-  'Who owns a new golden record: the lowest-priority rule whose pattern matches the attribute; '
-  'dedupe.settings.default_owner otherwise. Assignment happens once; dedupe.assign_owner() changes it.';
+  'Who owns a new golden record. Rows with the same priority form one rule: all their conditions '
+  '(attribute op pattern, e.g. country ~ ''^(DE|AT)$'' and lead_score >= 80) must hold; the '
+  'lowest-priority rule that holds wins, dedupe.settings.default_owner otherwise. Assignment happens '
+  'once; dedupe.assign_owner() changes it.';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.owner_rules', '');
+
+-- One rule, one owner: rows of the same priority must agree on it.
+CREATE FUNCTION dedupe._owner_rules_agree() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF EXISTS (SELECT FROM dedupe.owner_rules r WHERE r.priority = NEW.priority AND r.owner <> NEW.owner) THEN
+    RAISE EXCEPTION 'owner rule % already gives owner %', NEW.priority,
+      (SELECT min(r.owner) FROM dedupe.owner_rules r WHERE r.priority = NEW.priority AND r.owner <> NEW.owner)
+      USING ERRCODE = '23P01', HINT = 'Rows with the same priority form one rule with one owner.';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION dedupe._owner_rules_agree() IS
+  'internal: rows of dedupe.owner_rules with the same priority must name the same owner';
+CREATE TRIGGER owner_rules_agree AFTER INSERT OR UPDATE ON dedupe.owner_rules
+  FOR EACH ROW EXECUTE FUNCTION dedupe._owner_rules_agree();
+
+CREATE TABLE dedupe.high_value_rules (
+  priority  integer NOT NULL,
+  attribute text NOT NULL CHECK (attribute ~ '^[A-Za-z_][A-Za-z0-9_]*$'),
+  pattern   text NOT NULL,
+  op        dedupe.condition_op NOT NULL DEFAULT '>=',
+  -- a bad regex or a non-number fails here, at configuration time, not inside a writer's INSERT
+  CHECK (CASE WHEN op = '~' THEN ('' OPERATOR(pg_catalog.~) pattern) IS NOT NULL
+              WHEN op IN ('=', '<>') THEN true
+              ELSE pattern OPERATOR(pg_catalog.~) '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' END),
+  PRIMARY KEY (priority, attribute, op)
+);
+COMMENT ON TABLE dedupe.high_value_rules IS
+  'What makes a record high value (e.g. arr >= 100000, or lead_score >= 90 and country = US): rows '
+  'with the same priority must all hold; any rule that holds for the record, its golden record or a '
+  'conflicting golden record turns an ambiguous or conflict review item into kind high_value (its own '
+  'SLA, 30 minutes by default). Empty by default: nothing is high value.';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.high_value_rules', '');
 
 CREATE TABLE dedupe.source_priority (
   source   text PRIMARY KEY REFERENCES dedupe.sources ON UPDATE CASCADE ON DELETE CASCADE,
-  priority integer NOT NULL  -- lower wins; the system of record gets the lowest
+  priority integer NOT NULL,  -- lower wins; the system of record gets the lowest
+  canonical boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE dedupe.source_priority IS
-  'Survivorship order of sources: a value from a lower-priority source is never overwritten by '
-  'a higher one (sources not listed come last)';
+  'Survivorship order of sources (lower priority wins; sources not listed come last). A canonical '
+  'source (the system of record) is authoritative: where one of its records has a value, no value '
+  'from a non-canonical source replaces it, whatever the attribute''s rule; only a human override '
+  '(dedupe.override_value) does.';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.source_priority', '');
 
 CREATE TABLE dedupe.survivorship_rules (
-  attribute text PRIMARY KEY CHECK (attribute IN ('external_id', 'email', 'phone', 'first_name',
-                                    'last_name', 'company', 'domain', 'country')),
+  attribute text PRIMARY KEY CHECK (attribute ~ '^[A-Za-z_][A-Za-z0-9_]*$'),
   rule      text NOT NULL CHECK (rule IN ('source_priority', 'most_recent', 'most_complete', 'most_frequent'))
 );
 COMMENT ON TABLE dedupe.survivorship_rules IS
-  'Per attribute, how the golden value is chosen among linked records (default source_priority, '
-  'then most recent). Every rule keeps source priority as its tie-break.';
+  'Per attribute (an identity column or a key of the records'' extra attributes), how the golden '
+  'value is chosen among linked records (default source_priority, then most recent). Every rule '
+  'keeps source priority as its tie-break.';
 INSERT INTO dedupe.survivorship_rules
 SELECT a, 'source_priority' FROM unnest(ARRAY['external_id', 'email', 'phone', 'first_name',
   'last_name', 'company', 'domain', 'country']) a;
 SELECT pg_catalog.pg_extension_config_dump('dedupe.survivorship_rules', '');
 
+CREATE TABLE dedupe.golden_overrides (
+  golden_id bigint NOT NULL REFERENCES dedupe.golden_records ON DELETE CASCADE,
+  attribute text NOT NULL CHECK (attribute ~ '^[A-Za-z_][A-Za-z0-9_]*$'),
+  value     text NOT NULL,
+  set_by    name NOT NULL,
+  set_at    timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  reason    text NOT NULL,
+  PRIMARY KEY (golden_id, attribute)
+);
+COMMENT ON TABLE dedupe.golden_overrides IS
+  'Values a human set on a golden record (dedupe.override_value); they beat every survivorship rule '
+  'until cleared, and follow the golden record through merges';
+
 REVOKE ALL ON dedupe.settings, dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
-  dedupe.distinct_pairs, dedupe.sla_policies, dedupe.owner_rules, dedupe.source_priority,
-  dedupe.survivorship_rules FROM PUBLIC;
-GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges TO dedupe_admin, dedupe_auditor;
+  dedupe.golden_overrides,
+  dedupe.distinct_pairs, dedupe.sla_policies, dedupe.owner_rules, dedupe.high_value_rules,
+  dedupe.source_priority, dedupe.survivorship_rules FROM PUBLIC;
+GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
+  dedupe.golden_overrides TO dedupe_admin, dedupe_auditor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.settings, dedupe.sla_policies, dedupe.owner_rules,
-  dedupe.source_priority, dedupe.survivorship_rules TO dedupe_admin;
+  dedupe.high_value_rules, dedupe.source_priority, dedupe.survivorship_rules TO dedupe_admin;

@@ -47,18 +47,73 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION dedupe._due_at(text) IS 'internal: the SLA deadline of a new review item of this kind';
 
+-- A number for the numeric comparisons of rules; NULL (the condition fails) for non-numbers
+-- rather than an error inside someone's INSERT.
+CREATE FUNCTION dedupe._as_number(value text) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN value ~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$'
+              THEN value::numeric END
+$$;
+COMMENT ON FUNCTION dedupe._as_number(text) IS 'internal: the text as a number, NULL when it is not one';
+
+CREATE FUNCTION dedupe.condition_holds(value text, op text, pattern text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(CASE op
+    WHEN '~' THEN value OPERATOR(pg_catalog.~) pattern
+    WHEN '=' THEN value = pattern
+    WHEN '<>' THEN value <> pattern
+    WHEN '<' THEN dedupe._as_number(value) < dedupe._as_number(pattern)
+    WHEN '<=' THEN dedupe._as_number(value) <= dedupe._as_number(pattern)
+    WHEN '>' THEN dedupe._as_number(value) > dedupe._as_number(pattern)
+    WHEN '>=' THEN dedupe._as_number(value) >= dedupe._as_number(pattern) END, false)
+$$;
+COMMENT ON FUNCTION dedupe.condition_holds(text, text, text) IS
+  'One condition of an owner or high-value rule: value op pattern, where op is ~ (regex), =, <> '
+  '(text) or <, <=, >, >= (numeric; a value that is not a number fails). NULL values fail.';
+
+-- A golden record or staged record as one flat document: identity columns win over extra
+-- attributes of the same name.
+CREATE FUNCTION dedupe._rule_document(identity jsonb, attributes jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(attributes, '{}') || pg_catalog.jsonb_strip_nulls(identity - 'attributes')
+$$;
+COMMENT ON FUNCTION dedupe._rule_document(jsonb, jsonb) IS
+  'internal: the values owner and high-value rules test (identity columns over extra attributes)';
+
 CREATE FUNCTION dedupe._owner_for(g dedupe.golden_records) RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  WITH doc AS (SELECT dedupe._rule_document(pg_catalog.to_jsonb(g), g.attributes) AS d)
   SELECT coalesce(
-    (SELECT r.owner FROM dedupe.owner_rules r
-      WHERE CASE r.attribute WHEN 'country' THEN g.country WHEN 'domain' THEN g.domain
-                             WHEN 'company' THEN g.company WHEN 'email' THEN g.email
-                             ELSE g.phone END OPERATOR(pg_catalog.~) r.pattern
+    (SELECT min(r.owner) FROM dedupe.owner_rules r, doc
+      GROUP BY r.priority
+      HAVING bool_and(dedupe.condition_holds(doc.d ->> r.attribute, r.op, r.pattern))
       ORDER BY r.priority LIMIT 1),
     (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned')
 $$;
 COMMENT ON FUNCTION dedupe._owner_for(dedupe.golden_records) IS
-  'internal: the owner dedupe.owner_rules give a golden record (first matching rule by priority)';
+  'internal: the owner dedupe.owner_rules give a golden record (first rule, by priority, whose '
+  'conditions all hold)';
+
+CREATE FUNCTION dedupe.is_high_value(document jsonb) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT FROM dedupe.high_value_rules r
+                 GROUP BY r.priority
+                 HAVING bool_and(dedupe.condition_holds(document ->> r.attribute, r.op, r.pattern)))
+$$;
+COMMENT ON FUNCTION dedupe.is_high_value(jsonb) IS
+  'Whether a record''s values (identity columns and extra attributes as one JSON object) meet a rule '
+  'of dedupe.high_value_rules';
+
+CREATE FUNCTION dedupe._review_is_high_value(record bigint, goldens bigint[]) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT FROM dedupe.high_value_rules)
+     AND (EXISTS (SELECT FROM dedupe.records r WHERE r.record_id = record
+                   AND dedupe.is_high_value(dedupe._rule_document(pg_catalog.to_jsonb(r), r.attributes)))
+          OR EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = ANY (goldens)
+                      AND dedupe.is_high_value(dedupe._rule_document(pg_catalog.to_jsonb(g), g.attributes))))
+$$;
+COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
+  'internal: whether a review item about this record and these golden records concerns a high-value person';
 
 -- Recomputes a golden record's surviving values from its linked records; deletes it when
 -- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
@@ -72,32 +127,46 @@ BEGIN
     RETURN;
   END IF;
   WITH member_values AS (
-    SELECT a.attribute, a.value, p.priority, r.updated_at, r.record_id,
-           count(*) OVER (PARTITION BY a.attribute, a.value) AS frequency
+    SELECT a.extra, a.attribute, a.value, p.priority, coalesce(p.canonical, false) AS canonical,
+           r.updated_at, r.record_id,
+           count(*) OVER (PARTITION BY a.extra, a.attribute, a.value) AS frequency
     FROM dedupe.record_links l
     JOIN dedupe.records r USING (record_id)
     LEFT JOIN dedupe.source_priority p USING (source)
-    CROSS JOIN LATERAL (VALUES ('external_id', r.external_id), ('email', r.email), ('phone', r.phone),
-                               ('first_name', r.first_name), ('last_name', r.last_name),
-                               ('company', r.company), ('domain', r.domain), ('country', r.country)) a(attribute, value)
+    CROSS JOIN LATERAL (VALUES (false, 'external_id', r.external_id), (false, 'email', r.email),
+                               (false, 'phone', r.phone), (false, 'first_name', r.first_name),
+                               (false, 'last_name', r.last_name), (false, 'company', r.company),
+                               (false, 'domain', r.domain), (false, 'country', r.country)
+                        UNION ALL
+                        SELECT true, e.key, e.value FROM pg_catalog.jsonb_each_text(r.attributes) e
+                       ) a(extra, attribute, value)
     WHERE l.golden_id = golden AND a.value IS NOT NULL),
+  overrides AS (
+    SELECT o.attribute NOT IN ('external_id', 'email', 'phone', 'first_name', 'last_name', 'company',
+                               'domain', 'country') AS extra, o.attribute, o.value
+    FROM dedupe.golden_overrides o WHERE o.golden_id = golden),
   survivors AS (
-    SELECT DISTINCT ON (v.attribute) v.attribute, v.value
+    SELECT o.extra, o.attribute, o.value FROM overrides o
+    UNION ALL
+    (SELECT DISTINCT ON (v.extra, v.attribute) v.extra, v.attribute, v.value
     FROM member_values v LEFT JOIN dedupe.survivorship_rules s USING (attribute)
-    ORDER BY v.attribute,
+    WHERE NOT EXISTS (SELECT FROM overrides o WHERE o.extra = v.extra AND o.attribute = v.attribute)
+    ORDER BY v.extra, v.attribute,
+             v.canonical DESC,  -- a canonical source's value is never replaced by another's
              CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
-             v.priority NULLS LAST, v.updated_at DESC, v.record_id)
+             v.priority NULLS LAST, v.updated_at DESC, v.record_id))
   UPDATE dedupe.golden_records g SET
-    external_id = (SELECT value FROM survivors WHERE attribute = 'external_id'),
-    email = (SELECT value FROM survivors WHERE attribute = 'email'),
-    phone = (SELECT value FROM survivors WHERE attribute = 'phone'),
-    first_name = (SELECT value FROM survivors WHERE attribute = 'first_name'),
-    last_name = (SELECT value FROM survivors WHERE attribute = 'last_name'),
-    company = (SELECT value FROM survivors WHERE attribute = 'company'),
-    domain = (SELECT value FROM survivors WHERE attribute = 'domain'),
-    country = (SELECT value FROM survivors WHERE attribute = 'country'),
+    external_id = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'external_id'),
+    email = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'email'),
+    phone = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'phone'),
+    first_name = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'first_name'),
+    last_name = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'last_name'),
+    company = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'company'),
+    domain = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'domain'),
+    country = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'country'),
+    attributes = coalesce((SELECT pg_catalog.jsonb_object_agg(attribute, value) FROM survivors WHERE extra), '{}'),
     updated_at = pg_catalog.now()
   WHERE g.golden_id = golden;
   UPDATE dedupe.golden_records g
@@ -107,7 +176,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '
-  'dedupe.survivorship_rules and dedupe.source_priority';
+  'dedupe.golden_overrides, dedupe.source_priority (canonical sources first) and '
+  'dedupe.survivorship_rules';
 
 -- Deletes staged records of a source (one source_pk, or all when NULL); the golden records
 -- they belonged to are recomputed from the members left (or removed). Separate statements,
@@ -164,6 +234,28 @@ END $$;
 COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
   'internal: links a record to a golden record (NULL: a new one) and audits it';
 
+-- A linked record whose identity changed so that it no longer belongs to its golden record
+-- leaves it (the matcher then links, reviews or starts a new golden record for it).
+CREATE FUNCTION dedupe._detach(record bigint, actor name, explanation jsonb) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  old bigint;
+  rec dedupe.records;
+BEGIN
+  SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  DELETE FROM dedupe.record_links l WHERE l.record_id = record RETURNING l.golden_id INTO old;
+  IF old IS NULL THEN RETURN NULL; END IF;
+  PERFORM dedupe._recompute_golden(old);
+  INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, inputs, reason)
+  VALUES (actor, rec.source, rec.source_pk, record, 'unlinked', 'identity_changed',
+          coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('from_golden_id', old),
+          'an update changed the record''s identity and it no longer matches its golden record');
+  RETURN old;
+END $$;
+COMMENT ON FUNCTION dedupe._detach(bigint, name, jsonb) IS
+  'internal: takes a record whose identity changed out of its golden record (recomputed) and audits it';
+REVOKE ALL ON FUNCTION dedupe._detach(bigint, name, jsonb) FROM PUBLIC;
+
 CREATE FUNCTION dedupe._open_review(record bigint, kind text, golden bigint, conflicting bigint[],
   rule text, score double precision, actor name, explanation jsonb) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -172,6 +264,12 @@ DECLARE
   rec dedupe.records;
 BEGIN
   SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  -- A doubt about a high-value person is escalated to its own kind and tighter SLA.
+  IF kind IN ('ambiguous', 'conflict')
+     AND dedupe._review_is_high_value(record, coalesce(conflicting, '{}') || golden) THEN
+    explanation := coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('escalated_from', kind);
+    kind := 'high_value';
+  END IF;
   INSERT INTO dedupe.review_queue (kind, record_id, golden_id, conflicting, rule, score, details, owner, due_at)
   VALUES (kind, record, golden, conflicting, rule, score, explanation,
           coalesce((SELECT g.owner FROM dedupe.golden_records g WHERE g.golden_id = golden),

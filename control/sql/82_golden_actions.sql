@@ -98,6 +98,9 @@ BEGIN
   UPDATE dedupe.record_links SET golden_id = keep, rule = 'merged', linked_by = session_user,
          linked_at = pg_catalog.clock_timestamp() WHERE golden_id = absorb;
   UPDATE dedupe.review_queue SET golden_id = keep WHERE golden_id = absorb;
+  -- A human's overrides follow the person; where both records had one, the survivor's stays.
+  UPDATE dedupe.golden_overrides o SET golden_id = keep WHERE o.golden_id = absorb
+     AND NOT EXISTS (SELECT FROM dedupe.golden_overrides k WHERE k.golden_id = keep AND k.attribute = o.attribute);
   PERFORM dedupe._recompute_golden(keep);
   PERFORM dedupe._recompute_golden(absorb);  -- no members left: deleted
   INSERT INTO dedupe.golden_merges (absorbed_id, kept_id, merged_by, reason)
@@ -194,6 +197,49 @@ END $$;
 COMMENT ON FUNCTION dedupe.assign_owner(bigint, text, text) IS
   'The one way to change a golden record''s owner once set; audited with the reason';
 
+CREATE FUNCTION dedupe.override_value(golden bigint, attribute text, value text, reason text)
+RETURNS dedupe.golden_records
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  before text;
+  result dedupe.golden_records;
+BEGIN
+  IF reason IS NULL OR btrim(reason) = '' THEN
+    RAISE EXCEPTION 'an override needs a reason' USING ERRCODE = '22023';
+  END IF;
+  IF attribute IS NULL OR attribute !~ '^[A-Za-z_][A-Za-z0-9_]*$'
+     OR attribute IN ('golden_id', 'key', 'full_name', 'attributes', 'owner', 'status', 'created_at', 'updated_at') THEN
+    RAISE EXCEPTION 'cannot override attribute "%"', attribute USING ERRCODE = '22023',
+      HINT = 'Override an identity column (email, phone, first_name, ...) or an extra attribute; '
+             'owner and status have dedupe.assign_owner() and dedupe.confirm().';
+  END IF;
+  PERFORM FROM dedupe.golden_records g WHERE g.golden_id = golden FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+  END IF;
+  SELECT o.value INTO before FROM dedupe.golden_overrides o
+   WHERE o.golden_id = golden AND o.attribute = override_value.attribute;
+  IF value IS NULL THEN
+    DELETE FROM dedupe.golden_overrides o WHERE o.golden_id = golden AND o.attribute = override_value.attribute;
+  ELSE
+    INSERT INTO dedupe.golden_overrides AS o (golden_id, attribute, value, set_by, reason)
+    VALUES (golden, override_value.attribute, override_value.value, session_user, override_value.reason)
+    ON CONFLICT ON CONSTRAINT golden_overrides_pkey DO UPDATE SET value = EXCLUDED.value, set_by = EXCLUDED.set_by,
+      set_at = pg_catalog.clock_timestamp(), reason = EXCLUDED.reason;
+  END IF;
+  PERFORM dedupe._recompute_golden(golden);
+  INSERT INTO dedupe.audit_log (actor, decision, rule, inputs, reason)
+  VALUES (session_user, CASE WHEN value IS NULL THEN 'override_cleared' ELSE 'value_overridden' END, 'manual',
+          pg_catalog.jsonb_build_object('golden_id', golden, 'attribute', attribute, 'from', before, 'to', value),
+          reason);
+  SELECT * INTO result FROM dedupe.golden_records g WHERE g.golden_id = golden;
+  RETURN result;
+END $$;
+COMMENT ON FUNCTION dedupe.override_value(bigint, text, text, text) IS
+  'A human sets a golden record''s value for one attribute (identity column or extra attribute), '
+  'beating every survivorship rule and canonical source until cleared with value NULL; audited '
+  'with the reason. Returns the recomputed golden record.';
+
 CREATE FUNCTION dedupe.request_merge(golden_a bigint, golden_b bigint, reason text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -219,7 +265,8 @@ REVOKE ALL ON FUNCTION dedupe._open_item(bigint), dedupe._close_item(bigint, tex
   dedupe._merge(bigint, bigint, text), dedupe.approve(bigint), dedupe.reject(bigint),
   dedupe.reassign(bigint, text), dedupe.merge(bigint, bigint, text), dedupe.unmerge(bigint, text),
   dedupe.confirm(bigint), dedupe.assign_owner(bigint, text, text),
-  dedupe.request_merge(bigint, bigint, text) FROM PUBLIC;
+  dedupe.request_merge(bigint, bigint, text), dedupe.override_value(bigint, text, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dedupe.approve(bigint), dedupe.reject(bigint), dedupe.reassign(bigint, text),
   dedupe.merge(bigint, bigint, text), dedupe.unmerge(bigint, text), dedupe.confirm(bigint),
-  dedupe.assign_owner(bigint, text, text), dedupe.request_merge(bigint, bigint, text) TO dedupe_admin;
+  dedupe.assign_owner(bigint, text, text), dedupe.request_merge(bigint, bigint, text),
+  dedupe.override_value(bigint, text, text, text) TO dedupe_admin;

@@ -33,8 +33,8 @@ CachedStatement record_state(
     1);
 
 // Records sharing a key component (GIN on records.key) or a name block (phonetic surname and
-// first initial; at most 50 of those), with the golden record each belongs to; correlated look-ups keep every step
-// on an index whatever the table sizes.
+// first initial; at most 50 of those), with the golden record each belongs to; correlated look-ups
+// keep every step on an index whatever the table sizes.
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
     " c AS (SELECT r.record_id FROM dedupe.records r, s"
@@ -47,7 +47,8 @@ CachedStatement candidates(
     " SELECT k.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
     "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
     "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = k.golden_id)"
-    " FROM linked k JOIN LATERAL (SELECT * FROM dedupe.records r WHERE r.record_id = k.record_id) r ON true"
+    " FROM linked k JOIN LATERAL (SELECT * FROM dedupe.records r WHERE r.record_id = k.record_id) "
+    "r ON true"
     " WHERE k.golden_id IS NOT NULL",
     1);
 
@@ -67,6 +68,14 @@ CachedStatement open_review(
     8);
 
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
+
+CachedStatement other_members(
+    "SELECT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = $2::pg_catalog.int8"
+    "               AND l.record_id OPERATOR(pg_catalog.<>) $1::pg_catalog.int8)",
+    2);
+
+CachedStatement detach(
+    "SELECT dedupe._detach($1::pg_catalog.int8, $2::pg_catalog.name, $3::pg_catalog.jsonb)", 3);
 
 Text value(int row, int column) {
   char* v =
@@ -97,15 +106,21 @@ golden::Thresholds read_thresholds() {
   return t;
 }
 
-void match_one(int64_t record_id, const std::string& actor, const golden::Thresholds& thresholds) {
-  const std::string id = std::to_string(record_id);
+void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) {
+  const std::string id = std::to_string(staged.record_id);
+  const std::string& actor = staged.actor;
   if (record_state.run({id}) != 1) return;  // invalid (flagged) records are not matched
   const golden::Person person = person_at(0, 1);
-  if (const Text golden_id = value(0, 8)) {
-    recompute.run({golden_id});  // an update of a linked record: its golden values follow
+  const Text linked_to = value(0, 8);
+  // An update of a linked record: its golden values follow. When its identity changed and the
+  // golden record has other members, it is matched again below and leaves if the new values
+  // point elsewhere.
+  if (linked_to && !(staged.identity_changed && other_members.run({id, linked_to}) == 1 &&
+                     value(0, 1) == Text("t"))) {
+    recompute.run({linked_to});
     return;
   }
-  if (value(0, 9) == Text("t")) return;  // already waiting for a human
+  if (!linked_to && value(0, 9) == Text("t")) return;  // already waiting for a human
 
   std::vector<golden::Candidate> found;
   const uint64 n = candidates.run({id});
@@ -119,6 +134,13 @@ void match_one(int64_t record_id, const std::string& actor, const golden::Thresh
   const golden::Decision d = golden::decide(person, found, thresholds);
   const std::string explanation = golden::to_json(d);
   const std::string score = std::to_string(d.score);
+  if (linked_to) {
+    if (d.action == golden::Action::kLink && std::to_string(d.golden_id) == *linked_to) {
+      recompute.run({*linked_to});
+      return;
+    }
+    detach.run({id, actor, explanation});  // the evidence no longer points at its golden record
+  }
   switch (d.action) {
     case golden::Action::kLink:
       link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation});
@@ -136,17 +158,17 @@ void match_one(int64_t record_id, const std::string& actor, const golden::Thresh
 
 }  // namespace
 
-void match_staged_records(const std::vector<std::pair<int64_t, std::string>>& staged) {
+void match_staged_records(const std::vector<StagedMatch>& staged) {
   if (staged.empty()) return;
   std::vector<int64_t> ids;
-  for (const auto& s : staged) ids.push_back(s.first);
+  for (const auto& s : staged) ids.push_back(s.record_id);
   lock_components.run({array_text(ids)});
   const golden::Thresholds thresholds = read_thresholds();
   std::set<int64_t> done;  // a row staged twice in one statement is matched once
-  for (const auto& [record_id, actor] : staged) {
-    if (!done.insert(record_id).second) continue;
+  for (const StagedMatch& s : staged) {
+    if (!done.insert(s.record_id).second) continue;
     check_for_interrupts();
-    match_one(record_id, actor, thresholds);
+    match_one(s, thresholds);
   }
 }
 

@@ -11,7 +11,13 @@
 
 namespace dedupe::pg {
 
-// (record_id, actor) of every staged row, in staging order.
-void match_staged_records(const std::vector<std::pair<int64_t, std::string>>& staged);
+struct StagedMatch {
+  int64_t record_id;
+  std::string actor;
+  bool identity_changed;  // an UPDATE changed its identity: re-match even when linked
+};
+
+// Every staged row, in staging order.
+void match_staged_records(const std::vector<StagedMatch>& staged);
 
 }  // namespace dedupe::pg

@@ -1,6 +1,7 @@
 #include "pg/staging_buffer.hpp"
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 #include "core/key/match_key.hpp"
@@ -41,21 +42,21 @@ CachedStatement write_staged(
     "    pg_catalog.unnest($12::pg_catalog.text[]), pg_catalog.unnest($13::pg_catalog.text[]), "
     "    pg_catalog.unnest($14::pg_catalog.text[]), pg_catalog.unnest($15::pg_catalog.text[]), "
     "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[]), "
-    "    pg_catalog.unnest($18::pg_catalog.text[])) "
+    "    pg_catalog.unnest($18::pg_catalog.text[]), pg_catalog.unnest($19::pg_catalog.text[])) "
     "  WITH ORDINALITY AS t(source, source_pk, valid, invalid_reason, external_id, email, phone, "
     "    first_name, last_name, full_name, company, domain, country, actor, decision, inputs, "
-    "    reason, key, ord)), "
+    "    reason, key, attributes, ord)), "
     "latest AS ("
     "  SELECT DISTINCT ON (source, source_pk) * FROM input "
     "  ORDER BY source, source_pk, ord DESC), "
     "staged AS ("
     "  INSERT INTO dedupe.records AS r (source, source_pk, key, valid, invalid_reason, "
     "    external_id, email, phone, first_name, last_name, full_name, company, domain, country, "
-    "    name_block) "
+    "    attributes, name_block) "
     "  SELECT source, source_pk, "
     "    key::dedupe.match_key, "
     "    valid::pg_catalog.bool, invalid_reason, external_id, email, phone, first_name, "
-    "    last_name, full_name, company, domain, country, "
+    "    last_name, full_name, company, domain, country, attributes::pg_catalog.jsonb, "
     "    (dedupe.double_metaphone(last_name))[1] OPERATOR(pg_catalog.||) ':' "
     "      OPERATOR(pg_catalog.||) pg_catalog.left(dedupe.canonical_first_name(first_name), 1) "
     "  FROM latest ORDER BY ord "
@@ -64,8 +65,8 @@ CachedStatement write_staged(
     "    email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name, "
     "    last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, "
     "    company = EXCLUDED.company, domain = EXCLUDED.domain, country = EXCLUDED.country, "
-    "    name_block = EXCLUDED.name_block, "
-    "    updated_at = pg_catalog.now() "
+    "    name_block = EXCLUDED.name_block, attributes = EXCLUDED.attributes, "
+    "    updated_at = pg_catalog.clock_timestamp() "
     "  RETURNING r.record_id, r.source, r.source_pk) "
     "INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, inputs, reason) "
     "SELECT i.actor, i.source, i.source_pk, s.record_id, i.decision, i.inputs::pg_catalog.jsonb, "
@@ -73,8 +74,8 @@ CachedStatement write_staged(
     "FROM input i JOIN staged s ON s.source OPERATOR(pg_catalog.=) i.source "
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
     "ORDER BY i.ord "
-    "RETURNING record_id, actor",
-    18);
+    "RETURNING record_id, actor, source, source_pk",
+    19);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
 void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
@@ -138,7 +139,8 @@ void flush_staged_rows() {
   // rows an enclosing statement staged are written when that statement ends, so an inner
   // subtransaction that aborts cannot take them with it.
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
-  std::vector<std::vector<std::optional<std::string>>> columns(18);
+  std::vector<std::vector<std::optional<std::string>>> columns(19);
+  std::set<std::pair<std::string, std::string>> identity_changed;  // (source, source_pk)
   std::vector<Pending> outer;
   for (auto& p : pending) {
     if (p.subxact < current) {
@@ -147,7 +149,8 @@ void flush_staged_rows() {
     }
     const StagedRow& s = p.row;
     const NormalizedRecord& r = s.record;
-    const std::optional<std::string> values[18] = {
+    if (s.identity_changed) identity_changed.emplace(s.source, s.source_pk);
+    const std::optional<std::string> values[19] = {
         s.source,
         s.source_pk,
         std::string(r.valid ? "true" : "false"),
@@ -165,21 +168,23 @@ void flush_staged_rows() {
         s.decision,
         s.audit_inputs,
         r.valid ? std::nullopt : std::optional<std::string>(r.reason),
-        staged_key_text(r)};
-    for (int i = 0; i < 18; ++i) columns[i].push_back(values[i]);
+        staged_key_text(r),
+        s.attributes};
+    for (int i = 0; i < 19; ++i) columns[i].push_back(values[i]);
   }
   pending.swap(outer);
   if (columns[0].empty()) return;
   OwnerRights rights;
   SpiSession spi;
   const uint64 written = write_staged.run_columns(columns);
-  std::vector<std::pair<int64_t, std::string>> staged;
+  std::vector<StagedMatch> staged;
   for (uint64 i = 0; i < written; ++i) {
-    const char* id =
-        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1); });
-    const char* actor =
-        pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2); });
-    staged.emplace_back(std::stoll(id), actor);
+    auto column = [&](int c) {
+      return std::string(
+          pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c); }));
+    };
+    staged.push_back(
+        {std::stoll(column(1)), column(2), identity_changed.count({column(3), column(4)}) > 0});
   }
   match_staged_records(staged);
 }

@@ -14,8 +14,11 @@
 namespace dedupe::pg {
 
 struct StagedRow {
-  std::string source, source_pk, actor, decision, audit_inputs;
+  std::string source, source_pk, actor, decision, audit_inputs, attributes;
   NormalizedRecord record;
+  // An UPDATE that changed an identity column: a linked record is matched again and leaves
+  // its golden record when the new values no longer point there.
+  bool identity_changed = false;
 };
 
 // Queues one row; flushes first when the buffer is full or already holds the same

@@ -37,6 +37,10 @@ WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
     const char* eq = std::strchr(arg, '=');
     if (!eq) continue;
     std::string role(arg, eq - arg);
+    if (role == "attribute") {
+      m.attributes.emplace_back(eq + 1);
+      continue;
+    }
     for (auto& [name, target] : roles)
       if (role == name) *target = eq + 1;
   }

@@ -1,9 +1,11 @@
 // The column mapping of a watched table, as dedupe.watch() wrote it into the trigger's
-// arguments: source, on_invalid, region, then role=column pairs (column empty when unmapped).
+// arguments: source, on_invalid, region, then role=column pairs (column empty when unmapped)
+// and one attribute=column per extra column.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pg/guard.hpp"
 
@@ -21,6 +23,7 @@ struct WatchMapping {
   std::string region;
   std::string id_column, external_id, email, phone, first_name, last_name, full_name, company,
       domain, country, idempotency_key, key_column;
+  std::vector<std::string> attributes;  // extra columns kept as golden-record attributes
 
   static WatchMapping from_trigger(const Trigger* trigger);
 };

@@ -49,8 +49,18 @@ void audit(const OwnerRights& rights, const std::string& source, const Text& pk,
   insert_audit.run({rights.actor(), source, pk, record_id, std::string(decision), inputs, reason});
 }
 
-// What the audit row keeps: the raw values the row carried and what they normalized to.
-std::string audit_inputs(const RawRecord& raw, const NormalizedRecord& rec) {
+// The extra columns as a JSON object of text values; NULLs are left out.
+std::string attributes_json(HeapTuple tuple, TupleDesc desc, const WatchMapping& m) {
+  JsonFields fields;
+  for (const std::string& column : m.attributes)
+    if (Text v = column_text(tuple, desc, column)) fields.emplace_back(column, std::move(v));
+  return json_object(fields);
+}
+
+// What the audit row keeps: the raw values the row carried, what they normalized to, and the
+// extra attributes.
+std::string audit_inputs(const RawRecord& raw, const NormalizedRecord& rec,
+                         const std::string& attributes) {
   JsonFields raw_fields = {
       {"external_id", raw.external_id}, {"email", raw.email},         {"phone", raw.phone},
       {"first_name", raw.first_name},   {"last_name", raw.last_name}, {"full_name", raw.full_name},
@@ -59,8 +69,10 @@ std::string audit_inputs(const RawRecord& raw, const NormalizedRecord& rec) {
       {"external_id", rec.external_id}, {"email", rec.email},         {"phone", rec.phone},
       {"first_name", rec.first_name},   {"last_name", rec.last_name}, {"full_name", rec.full_name},
       {"company", rec.company},         {"domain", rec.domain},       {"country", rec.country}};
-  return json_object_raw(
-      {{"raw", json_object(raw_fields)}, {"normalized", json_object(normalized)}});
+  std::vector<std::pair<std::string, std::string>> parts = {
+      {"raw", json_object(raw_fields)}, {"normalized", json_object(normalized)}};
+  if (attributes != "{}") parts.emplace_back("attributes", attributes);
+  return json_object_raw(parts);
 }
 
 std::string row_as_json(HeapTuple tuple, TupleDesc desc) {
@@ -71,6 +83,16 @@ std::string row_as_json(HeapTuple tuple, TupleDesc desc) {
   std::string out(json);
   pg_call([&] { pfree(json); });
   return out;
+}
+
+// Whether an UPDATE changed a column the matcher decides on (raw text; a reformatted phone
+// counts as a change, which only costs one extra match).
+bool identity_changed(HeapTuple old_tuple, HeapTuple new_tuple, TupleDesc desc,
+                      const WatchMapping& m) {
+  for (const std::string* column : {&m.external_id, &m.email, &m.phone, &m.first_name, &m.last_name,
+                                    &m.full_name, &m.company, &m.domain})
+    if (column_text(old_tuple, desc, *column) != column_text(new_tuple, desc, *column)) return true;
+  return false;
 }
 
 TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
@@ -108,6 +130,7 @@ Datum watch_row(TriggerData* trigdata) {
   raw.domain = column_text(tuple, desc, m.domain);
   raw.country = column_text(tuple, desc, m.country);
   const NormalizedRecord rec = normalize_record(raw);
+  const std::string attributes = attributes_json(tuple, desc, m);
 
   const std::string actor = current_role_name();
   // Most rows need no SPI in the row trigger: only idempotency claims, invalid rows and
@@ -123,7 +146,7 @@ Datum watch_row(TriggerData* trigdata) {
       const bool key_changed =
           !is_update || column_text(trigdata->tg_trigtuple, desc, m.idempotency_key) != key;
       if (key_changed && claim_idempotency_key.run({m.source, key, pk}) == 0) {
-        audit(rights, m.source, pk, std::nullopt, "replayed", audit_inputs(raw, rec),
+        audit(rights, m.source, pk, std::nullopt, "replayed", audit_inputs(raw, rec, attributes),
               "idempotency key " + *key + " was already processed");
         return PointerGetDatum(nullptr);
       }
@@ -133,12 +156,12 @@ Datum watch_row(TriggerData* trigdata) {
       if (m.on_invalid == OnInvalid::kReject)
         throw dedupe::Error("23514",
                             "source \"" + m.source + "\" row " + *pk + " rejected: " + rec.reason,
-                            audit_inputs(raw, rec),
+                            audit_inputs(raw, rec, attributes),
                             "Correct the row, or watch the table with on_invalid => 'quarantine' "
                             "to keep invalid rows in dedupe.quarantine.");
       if (m.on_invalid == OnInvalid::kQuarantine) {
         insert_quarantine.run({m.source, pk, row_as_json(tuple, desc), rec.reason, actor});
-        audit(rights, m.source, pk, std::nullopt, "quarantined", audit_inputs(raw, rec),
+        audit(rights, m.source, pk, std::nullopt, "quarantined", audit_inputs(raw, rec, attributes),
               rec.reason);
         return PointerGetDatum(nullptr);
       }
@@ -152,7 +175,10 @@ Datum watch_row(TriggerData* trigdata) {
   }  // SPI closed, the writer's rights restored
 
   const char* decision = rec.valid ? "normalized" : "flagged";
-  stage_row({m.source, *pk, actor, decision, audit_inputs(raw, rec), rec});
+  StagedRow staged{m.source,   *pk, actor, decision, audit_inputs(raw, rec, attributes),
+                   attributes, rec};
+  staged.identity_changed = is_update && identity_changed(trigdata->tg_trigtuple, tuple, desc, m);
+  stage_row(std::move(staged));
   if (m.key_column.empty()) return PointerGetDatum(tuple);
 
   // Fill the table's own match_key column (NULL for a flagged keyless row).
