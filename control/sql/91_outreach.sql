@@ -19,15 +19,15 @@ INSERT INTO dedupe.outreach_channels VALUES
 SELECT pg_catalog.pg_extension_config_dump('dedupe.outreach_channels', '');
 
 -- The one place that knows where golden-record attributes live: identity values are
--- columns, everything else (addresses, ARR, ...) is in golden_records.attributes. Read
--- through to_jsonb so this keeps working whether or not that column exists yet.
+-- columns, everything else (street, postcode, city, ARR, ...) is a key of
+-- golden_records.attributes (the surviving values of the sources' extra columns).
 CREATE FUNCTION dedupe._golden_attribute(g dedupe.golden_records, attribute text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT nullif(pg_catalog.btrim(coalesce(
+  SELECT nullif(pg_catalog.btrim(
     CASE WHEN attribute IN ('external_id', 'email', 'phone', 'first_name', 'last_name', 'full_name',
                             'company', 'domain', 'country')
-         THEN pg_catalog.to_jsonb(g) ->> attribute END,
-    pg_catalog.to_jsonb(g) -> 'attributes' ->> attribute)), '')
+         THEN pg_catalog.to_jsonb(g) ->> attribute
+         ELSE g.attributes ->> attribute END), '')
 $$;
 COMMENT ON FUNCTION dedupe._golden_attribute(dedupe.golden_records, text) IS
   'internal: a golden record''s surviving value of an identity column or of a key of its '
