@@ -23,9 +23,9 @@ DEDUPE_FUNCTION(dedupe_is_valid_tracking_code) {
 
 // dedupe._derive_tracking_code(key bytea, golden bigint, campaign text, attempt integer)
 DEDUPE_FUNCTION(dedupe_derive_tracking_code) {
-  return dedupe::pg::text_datum(dedupe::ops::derive_tracking_code(
-      dedupe::pg::bytea_arg(fcinfo, 0), PG_GETARG_INT64(1), dedupe::pg::text_arg(fcinfo, 2),
-      PG_GETARG_INT32(3)));
+  return dedupe::pg::text_datum(
+      dedupe::ops::derive_tracking_code(dedupe::pg::bytea_arg(fcinfo, 0), PG_GETARG_INT64(1),
+                                        dedupe::pg::text_arg(fcinfo, 2), PG_GETARG_INT32(3)));
 }
 
 // dedupe._random_bytes(n integer) -> bytea, from OpenSSL's CSPRNG.

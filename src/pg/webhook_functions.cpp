@@ -6,8 +6,8 @@
 
 // dedupe.hmac_sha256(data bytea, key bytea) -> bytea
 DEDUPE_FUNCTION(dedupe_hmac_sha256) {
-  const dedupe::ops::Sha256Digest mac = dedupe::ops::hmac_sha256(
-      dedupe::pg::bytea_arg(fcinfo, 1), dedupe::pg::bytea_arg(fcinfo, 0));
+  const dedupe::ops::Sha256Digest mac =
+      dedupe::ops::hmac_sha256(dedupe::pg::bytea_arg(fcinfo, 1), dedupe::pg::bytea_arg(fcinfo, 0));
   return dedupe::pg::bytea_datum(
       std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
 }

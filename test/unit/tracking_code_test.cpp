@@ -101,8 +101,8 @@ TEST(TrackingCode, RefusesMistypedCodes) {
   std::string typo = code;
   typo[2] = typo[2] == 'A' ? 'B' : 'A';
   EXPECT_EQ(sqlstate_of(typo), "22P02");
-  EXPECT_EQ(sqlstate_of(code.substr(0, 12)), "22P02");  // a character missing
-  EXPECT_EQ(sqlstate_of(code + "0"), "22P02");          // one too many
+  EXPECT_EQ(sqlstate_of(code.substr(0, 12)), "22P02");    // a character missing
+  EXPECT_EQ(sqlstate_of(code + "0"), "22P02");            // one too many
   EXPECT_EQ(sqlstate_of("U" + code.substr(1)), "22P02");  // U is not in the alphabet
   EXPECT_EQ(sqlstate_of(""), "22P02");
   EXPECT_EQ(sqlstate_of("----"), "22P02");

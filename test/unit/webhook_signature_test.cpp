@@ -87,12 +87,12 @@ std::string sqlstate_of(const std::string& text) {
 TEST(WebhookSignature, RefusesMalformed) {
   EXPECT_EQ(sqlstate_of(""), "22P02");
   EXPECT_EQ(sqlstate_of("sha256="), "22P02");
-  EXPECT_EQ(sqlstate_of(kJefeHex.substr(0, 62)), "22P02");        // too short for either
-  EXPECT_EQ(sqlstate_of(kJefeHex + "00"), "22P02");               // 33 bytes
-  EXPECT_EQ(sqlstate_of("g" + kJefeHex.substr(1)), "22P02");      // not hex, not 43 base64
+  EXPECT_EQ(sqlstate_of(kJefeHex.substr(0, 62)), "22P02");            // too short for either
+  EXPECT_EQ(sqlstate_of(kJefeHex + "00"), "22P02");                   // 33 bytes
+  EXPECT_EQ(sqlstate_of("g" + kJefeHex.substr(1)), "22P02");          // not hex, not 43 base64
   EXPECT_EQ(sqlstate_of(kJefeBase64.substr(0, 42) + "!="), "22P02");  // bad base64 char
-  EXPECT_EQ(sqlstate_of(kJefeBase64 + "="), "22P02");             // too much padding
-  EXPECT_EQ(sqlstate_of("sha1=" + kJefeHex), "22P02");            // another algorithm
+  EXPECT_EQ(sqlstate_of(kJefeBase64 + "="), "22P02");                 // too much padding
+  EXPECT_EQ(sqlstate_of("sha1=" + kJefeHex), "22P02");                // another algorithm
   // The 43rd character carries 2 digest bits and 4 zero bits; 'N' sets a spare bit.
   EXPECT_EQ(sqlstate_of(kJefeBase64.substr(0, 42) + "N="), "22P02");
 }

@@ -100,8 +100,8 @@ std::string parse_tracking_code(std::string_view text) {
     compact += canonical;
   }
   if (compact.size() != kTrackingCodeLength)
-    invalid("invalid tracking code \"" + std::string(text) + "\": " +
-                std::to_string(compact.size()) + " characters instead of 11",
+    invalid("invalid tracking code \"" + std::string(text) +
+                "\": " + std::to_string(compact.size()) + " characters instead of 11",
             "A tracking code has 11 characters, printed as XXXX-XXXX-XXX.");
   if (!tracking_check_holds(compact))
     invalid("invalid tracking code \"" + std::string(text) +

@@ -108,7 +108,7 @@ SignatureCheck check_signature(std::string_view payload, std::string_view signat
     return SignatureCheck::kMalformed;
   }
   return constant_time_equal(sent, hmac_sha256(secret, payload)) ? SignatureCheck::kValid
-                                                                  : SignatureCheck::kMismatch;
+                                                                 : SignatureCheck::kMismatch;
 }
 
 }  // namespace dedupe::ops
