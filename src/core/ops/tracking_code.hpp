@@ -1,6 +1,6 @@
 // Mail tracking codes: short, printable, hard to guess and robust against misreading.
 //
-//   K7QF-9MZ2-XC4   10 payload characters + 1 check character, grouped 4-4-3
+//   6DSE-DS4D-EW6   10 payload characters + 1 check character, grouped 4-4-3
 //
 // The alphabet is Crockford's base32 (digits and upper-case letters without I, L, O, U),
 // so 0/O and 1/I/L cannot be confused; a reader may type O for 0 and I or L for 1, any
