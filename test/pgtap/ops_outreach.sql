@@ -1,7 +1,7 @@
 -- Outreach gate and mail tracking codes: who may be contacted and why not, codes that
 -- survive merges, refuse misreads and move through pending -> sent -> delivered | returned.
 BEGIN;
-SELECT plan(50);
+SELECT plan(52);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE out_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text,
@@ -19,6 +19,11 @@ INSERT INTO out_crm VALUES
 CREATE FUNCTION pg_temp.g(pk int) RETURNS bigint LANGUAGE sql AS $$
   SELECT l.golden_id FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
   WHERE r.source = 'out_crm' AND r.source_pk = pk::text $$;
+CREATE FUNCTION pg_temp.gate_disagreements() RETURNS bigint LANGUAGE sql AS $$
+  -- the view (set-based) and hold_reason (per record) must say the same for every pair
+  SELECT count(*) FROM dedupe.golden_records g CROSS JOIN dedupe.outreach_channels c
+  WHERE (dedupe.hold_reason(g.golden_id, c.channel) IS NULL)
+        <> EXISTS (SELECT FROM dedupe.outreach_ready r WHERE r.golden_id = g.golden_id AND r.channel = c.channel) $$;
 SELECT dedupe.confirm(pg_temp.g(n)) FROM unnest(ARRAY[1, 2, 4, 5]) n;
 CREATE TEMP TABLE item AS SELECT dedupe.request_merge(pg_temp.g(2), pg_temp.g(4), 'same household?') AS id;
 
@@ -49,6 +54,7 @@ SELECT throws_ok($$ SELECT dedupe.hold_reason(pg_temp.g(1), 'fax') $$, '42704', 
 SELECT throws_ok($$ SELECT dedupe.hold_reason(-1) $$, '42704', NULL, 'unknown golden record');
 INSERT INTO dedupe.outreach_channels VALUES ('sms', '{phone,country}', 'Text messages');
 SELECT is(dedupe.hold_reason(pg_temp.g(1), 'sms'), 'no deliverable sms address: missing phone, country', 'channels are configuration');
+SELECT is(pg_temp.gate_disagreements(), 0::bigint, 'outreach_ready and hold_reason agree on every record and channel');
 SELECT lives_ok($$ SELECT dedupe.approve((SELECT id FROM item)) $$, 'the merge request is approved');
 SELECT is(dedupe.hold_reason(pg_temp.g(2), 'email'), NULL, 'Bob and Dan, now one person, are released for email');
 SELECT is(dedupe.hold_reason(pg_temp.g(2)), 'no deliverable mail address: missing postcode', 'but not for mail');
@@ -105,6 +111,8 @@ SELECT is(dedupe.hold_reason((SELECT golden FROM fay), 'email'), 'merged into go
   'the absorbed id is held and points to the survivor');
 SELECT throws_ok($$ SELECT dedupe.tracking_code((SELECT golden FROM fay), 'summer-2027') $$, '42704', NULL,
   'no new code for a merged-away id');
+
+SELECT is(pg_temp.gate_disagreements(), 0::bigint, 'they still agree after merges');
 
 -- Privileges: only dedupe_admin issues codes; nobody else reads the key
 CREATE ROLE ops_outreach_plain IN ROLE dedupe_auditor;
