@@ -97,23 +97,30 @@ COMMENT ON TABLE dedupe.webhook_events IS
   'Append-only record of every webhook delivery attempt: source, event id, when it was sent and '
   'received, accepted or refused and why, the payload''s SHA-256 (the payload itself only when '
   'accepted) and the worker (backend pid, application_name, session user). UPDATE, DELETE and '
-  'TRUNCATE are refused.';
+  'TRUNCATE are refused; dedupe.purge_webhook_events() is the one way to remove old rows.';
 CREATE UNIQUE INDEX webhook_events_accepted_once ON dedupe.webhook_events (source, event_id)
   WHERE outcome = 'accepted';
 CREATE INDEX webhook_events_received_idx ON dedupe.webhook_events USING brin (received_at);
 SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_events', '');
 
-CREATE FUNCTION dedupe._refuse_change() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'dedupe.% is append-only: % is refused', TG_TABLE_NAME, TG_OP USING ERRCODE = '42501';
-END $$;
-COMMENT ON FUNCTION dedupe._refuse_change() IS
-  'internal: trigger function refusing UPDATE, DELETE and TRUNCATE on an append-only table';
+CREATE FUNCTION dedupe._webhook_events_guard() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_webhook_events_guard' LANGUAGE C;
+COMMENT ON FUNCTION dedupe._webhook_events_guard() IS
+  'internal: refuses UPDATE, DELETE and TRUNCATE on dedupe.webhook_events except inside '
+  'dedupe.purge_webhook_events()';
 CREATE TRIGGER webhook_events_append_only BEFORE UPDATE OR DELETE ON dedupe.webhook_events
-  FOR EACH ROW EXECUTE FUNCTION dedupe._refuse_change();
+  FOR EACH ROW EXECUTE FUNCTION dedupe._webhook_events_guard();
 CREATE TRIGGER webhook_events_no_truncate BEFORE TRUNCATE ON dedupe.webhook_events
-  FOR EACH STATEMENT EXECUTE FUNCTION dedupe._refuse_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION dedupe._webhook_events_guard();
+
+CREATE FUNCTION dedupe.purge_webhook_events(older_than interval) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'dedupe_purge_webhook_events'
+  LANGUAGE C VOLATILE STRICT SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.purge_webhook_events(interval) IS
+  'The one way to remove webhook events (retention; accepted payloads may hold personal data): '
+  'deletes events received more than older_than ago and audits the purge. older_than must be at '
+  'least a day and longer than every source''s max_age plus the clock skew, so a purged event '
+  'id is too old to be accepted again (22023 otherwise). Execute is granted to dedupe_admin only.';
 
 -- Returns the outcome instead of raising for a refused event: an error would roll back the
 -- caller's transaction and with it the record of the attempt.
@@ -161,8 +168,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.webhook_secrets TO dedupe_admin;
 GRANT SELECT ON dedupe.webhook_events TO dedupe_admin, dedupe_auditor;
 -- hmac_sha256 and verify_webhook (and the helpers it calls) stay executable by everyone:
 -- they hold no secret of ours, the caller brings its own.
-REVOKE ALL ON FUNCTION dedupe._refuse_change(), dedupe.ingest_webhook(text, text, bytea, text, timestamptz)
-  FROM PUBLIC;
+REVOKE ALL ON FUNCTION dedupe._webhook_events_guard(), dedupe.ingest_webhook(text, text, bytea, text, timestamptz),
+  dedupe.purge_webhook_events(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dedupe.purge_webhook_events(interval) TO dedupe_admin;
 GRANT EXECUTE ON FUNCTION dedupe.ingest_webhook(text, text, bytea, text, timestamptz)
   TO dedupe_admin, dedupe_webhook_intake;
 GRANT USAGE ON SCHEMA dedupe TO dedupe_webhook_intake;

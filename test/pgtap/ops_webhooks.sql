@@ -1,7 +1,7 @@
 -- Signed webhook intake: RFC 4231 vectors, signature forms, tampering, freshness, replays,
 -- the append-only record of every attempt, and who may read secrets.
 BEGIN;
-SELECT plan(44);
+SELECT plan(51);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TEMP TABLE rfc AS SELECT convert_to('what do ya want for nothing?', 'UTF8') AS data, 'Jefe'::bytea AS key,
@@ -69,6 +69,20 @@ SELECT ok(NOT EXISTS (SELECT FROM dedupe.webhook_events e
 SELECT throws_ok($$ UPDATE dedupe.webhook_events SET reason = NULL $$, '42501', NULL, 'UPDATE is refused');
 SELECT throws_ok($$ DELETE FROM dedupe.webhook_events $$, '42501', NULL, 'DELETE is refused');
 SELECT throws_ok($$ TRUNCATE dedupe.webhook_events $$, '42501', NULL, 'TRUNCATE is refused');
+
+-- Retention: the one way to remove events
+INSERT INTO dedupe.webhook_events (source, event_id, received_at, outcome, payload, payload_sha256)
+VALUES ('stripe', 'evt_old', now() - interval '40 days', 'accepted', '\x00', sha256('\x00'));
+SELECT throws_ok($$ SELECT dedupe.purge_webhook_events('1 hour') $$, '22023', NULL, 'a purge keeps at least a day');
+UPDATE dedupe.webhook_secrets SET max_age = '45 days' WHERE source = 'stripe';
+SELECT throws_ok($$ SELECT dedupe.purge_webhook_events('30 days') $$, '22023', NULL,
+  'and longer than any source''s freshness window, so a purged event id cannot come back');
+UPDATE dedupe.webhook_secrets SET max_age = '5 minutes' WHERE source = 'stripe';
+SELECT is(dedupe.purge_webhook_events('30 days'), 1::bigint, 'events older than 30 days are purged');
+SELECT is((SELECT count(*) FROM dedupe.webhook_events WHERE event_id = 'evt_old'), 0::bigint, 'the old event is gone');
+SELECT is((SELECT count(*) FROM dedupe.webhook_events WHERE source IN ('stripe', 'hubspot')), 10::bigint, 'the recent ones stay');
+SELECT is((SELECT inputs->>'rows' FROM dedupe.audit_log WHERE decision = 'webhook_events_purged'), '1', 'the purge is audited');
+SELECT throws_ok($$ DELETE FROM dedupe.webhook_events $$, '42501', NULL, 'after the purge, DELETE is refused again');
 SELECT throws_ok($$ INSERT INTO dedupe.webhook_secrets VALUES ('short', 'tooshort') $$, '23514', NULL,
   'secrets have at least 16 bytes');
 
