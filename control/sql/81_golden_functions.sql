@@ -38,13 +38,19 @@ COMMENT ON FUNCTION dedupe.explain_golden(bigint, bigint) IS
   'dedupe.explain() of a record against every member of a golden record';
 
 CREATE FUNCTION dedupe._due_at(kind text) RETURNS timestamptz
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT CASE WHEN p.business_hours
-              THEN dedupe.business_due_at(pg_catalog.clock_timestamp(), p.duration, p.time_zone,
-                                          p.opens_at, p.closes_at, p.working_days)
-              ELSE pg_catalog.clock_timestamp() + p.duration END
-  FROM dedupe.sla_policies p WHERE p.kind = _due_at.kind
-$$;
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  p dedupe.sla_policies;
+BEGIN
+  -- plpgsql, not SQL: the plan is cached for the session instead of rebuilt per review item
+  SELECT * INTO p FROM dedupe.sla_policies s WHERE s.kind = _due_at.kind;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  IF p.business_hours THEN
+    RETURN dedupe.business_due_at(pg_catalog.clock_timestamp(), p.duration, p.time_zone,
+                                  p.opens_at, p.closes_at, p.working_days);
+  END IF;
+  RETURN pg_catalog.clock_timestamp() + p.duration;
+END $$;
 COMMENT ON FUNCTION dedupe._due_at(text) IS 'internal: the SLA deadline of a new review item of this kind';
 
 -- A number for the numeric comparisons of rules; NULL (the condition fails) for non-numbers
@@ -81,15 +87,17 @@ COMMENT ON FUNCTION dedupe._rule_document(jsonb, jsonb) IS
   'internal: the values owner and high-value rules test (identity columns over extra attributes)';
 
 CREATE FUNCTION dedupe._owner_for(g dedupe.golden_records) RETURNS text
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-  WITH doc AS (SELECT dedupe._rule_document(pg_catalog.to_jsonb(g), g.attributes) AS d)
-  SELECT coalesce(
-    (SELECT min(r.owner) FROM dedupe.owner_rules r, doc
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  doc jsonb := dedupe._rule_document(pg_catalog.to_jsonb(g), g.attributes);
+BEGIN
+  RETURN coalesce(
+    (SELECT min(r.owner) FROM dedupe.owner_rules r
       GROUP BY r.priority
-      HAVING bool_and(dedupe.condition_holds(doc.d ->> r.attribute, r.op, r.pattern))
+      HAVING bool_and(dedupe.condition_holds(doc ->> r.attribute, r.op, r.pattern))
       ORDER BY r.priority LIMIT 1),
-    (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned')
-$$;
+    (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned');
+END $$;
 COMMENT ON FUNCTION dedupe._owner_for(dedupe.golden_records) IS
   'internal: the owner dedupe.owner_rules give a golden record (first rule, by priority, whose '
   'conditions all hold)';
@@ -105,13 +113,14 @@ COMMENT ON FUNCTION dedupe.is_high_value(jsonb) IS
   'of dedupe.high_value_rules';
 
 CREATE FUNCTION dedupe._review_is_high_value(record bigint, goldens bigint[]) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT EXISTS (SELECT FROM dedupe.high_value_rules)
-     AND (EXISTS (SELECT FROM dedupe.records r WHERE r.record_id = record
-                   AND dedupe.is_high_value(dedupe._rule_document(pg_catalog.to_jsonb(r), r.attributes)))
-          OR EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = ANY (goldens)
-                      AND dedupe.is_high_value(dedupe._rule_document(pg_catalog.to_jsonb(g), g.attributes))))
-$$;
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM dedupe.high_value_rules) THEN RETURN false; END IF;
+  RETURN EXISTS (SELECT FROM dedupe.records r WHERE r.record_id = record
+                  AND dedupe.is_high_value(dedupe._rule_document(pg_catalog.to_jsonb(r), r.attributes)))
+      OR EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = ANY (goldens)
+                  AND dedupe.is_high_value(dedupe._rule_document(pg_catalog.to_jsonb(g), g.attributes)));
+END $$;
 COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
   'internal: whether a review item about this record and these golden records concerns a high-value person';
 
@@ -119,7 +128,7 @@ COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
 -- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
 -- changes the sort keys, source priority and recency always break ties.
 CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   IF NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = golden) THEN
     UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = golden;
@@ -156,23 +165,33 @@ BEGIN
              CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
-             v.priority NULLS LAST, v.updated_at DESC, v.record_id))
+             v.priority NULLS LAST, v.updated_at DESC, v.record_id)),
+  -- One pass over the survivors, one new row version, and none when nothing changed.
+  chosen AS (
+    SELECT max(value) FILTER (WHERE NOT extra AND attribute = 'external_id') AS external_id,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'email') AS email,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'phone') AS phone,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'first_name') AS first_name,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'last_name') AS last_name,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'company') AS company,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'domain') AS domain,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'country') AS country,
+           coalesce(pg_catalog.jsonb_object_agg(attribute, value) FILTER (WHERE extra), '{}') AS attributes
+    FROM survivors)
   UPDATE dedupe.golden_records g SET
-    external_id = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'external_id'),
-    email = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'email'),
-    phone = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'phone'),
-    first_name = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'first_name'),
-    last_name = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'last_name'),
-    company = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'company'),
-    domain = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'domain'),
-    country = (SELECT value FROM survivors WHERE NOT extra AND attribute = 'country'),
-    attributes = coalesce((SELECT pg_catalog.jsonb_object_agg(attribute, value) FROM survivors WHERE extra), '{}'),
+    external_id = c.external_id, email = c.email, phone = c.phone, first_name = c.first_name,
+    last_name = c.last_name, company = c.company, domain = c.domain, country = c.country,
+    attributes = c.attributes,
+    full_name = nullif(pg_catalog.concat_ws(' ', c.first_name, c.last_name), ''),
+    key = CASE WHEN (g.external_id, g.phone, g.email) IS NOT DISTINCT FROM (c.external_id, c.phone, c.email)
+                    AND g.key IS NOT NULL
+               THEN g.key ELSE dedupe.try_match_key(c.external_id, c.phone, c.email) END,
     updated_at = pg_catalog.now()
-  WHERE g.golden_id = golden;
-  UPDATE dedupe.golden_records g
-     SET full_name = nullif(pg_catalog.concat_ws(' ', g.first_name, g.last_name), ''),
-         key = dedupe.try_match_key(g.external_id, g.phone, g.email)
-   WHERE g.golden_id = golden;
+  FROM chosen c
+  WHERE g.golden_id = golden
+    AND (g.external_id, g.email, g.phone, g.first_name, g.last_name, g.company, g.domain, g.country, g.attributes)
+        IS DISTINCT FROM
+        (c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company, c.domain, c.country, c.attributes);
 END $$;
 COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '

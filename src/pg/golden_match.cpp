@@ -32,24 +32,36 @@ CachedStatement record_state(
     " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
     1);
 
-// Records sharing a key component (GIN on records.key) or a name block (phonetic surname and
-// first initial; at most 50 of those), with the golden record each belongs to; correlated look-ups
-// keep every step on an index whatever the table sizes.
+// Records sharing a key component (GIN on records.key), then records with the same normalized
+// full name, then others of the name block (phonetic surname and first initial); at most 50
+// of each name kind, so the exact namesakes are never crowded out of a big block. Each branch
+// reads the columns it needs from its index scan and skips what an earlier branch found.
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
-    " c AS (SELECT r.record_id FROM dedupe.records r, s"
-    "        WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id <> s.record_id"
-    "       UNION"
-    "       (SELECT r.record_id FROM dedupe.records r, s"
-    "         WHERE r.name_block = s.name_block AND r.record_id <> s.record_id LIMIT 50)),"
-    " linked AS MATERIALIZED (SELECT c.record_id, (SELECT l.golden_id FROM dedupe.record_links l"
-    "                                  WHERE l.record_id = c.record_id) AS golden_id FROM c)"
-    " SELECT k.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
-    "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
-    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = k.golden_id)"
-    " FROM linked k JOIN LATERAL (SELECT * FROM dedupe.records r WHERE r.record_id = k.record_id) "
-    "r ON true"
-    " WHERE k.golden_id IS NOT NULL",
+    " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "              r.company, r.domain"
+    "       FROM dedupe.records r, s"
+    "       WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id OPERATOR(pg_catalog.<>) "
+    "s.record_id"
+    "       UNION ALL"
+    "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "               r.company, r.domain"
+    "        FROM dedupe.records r, s"
+    "        WHERE r.full_name OPERATOR(pg_catalog.=) s.full_name"
+    "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
+    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50)"
+    "       UNION ALL"
+    "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "               r.company, r.domain"
+    "        FROM dedupe.records r, s"
+    "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
+    "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
+    "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
+    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50))"
+    " SELECT l.golden_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company,"
+    "  c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
+    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id)"
+    " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id",
     1);
 
 CachedStatement thresholds_query(

@@ -23,7 +23,9 @@ void CachedStatement::prepare(Oid param_type) {
   if (plan_) return;
   std::vector<Oid> types(nargs_, param_type);
   plan_ = pg_call([&] {
-    SPIPlanPtr p = SPI_prepare(sql_, nargs_, types.data());
+    // A generic plan, made once: every statement here looks rows up by key through an index
+    // whatever the parameters, and a custom plan would be re-planned on every row written.
+    SPIPlanPtr p = SPI_prepare_cursor(sql_, nargs_, types.data(), CURSOR_OPT_GENERIC_PLAN);
     if (!p)
       elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql_, SPI_result_code_string(SPI_result));
     SPI_keepplan(p);

@@ -1,7 +1,7 @@
 -- Golden records: extra attributes (lead score, ARR, product, address), their survivorship,
 -- owner rules over them, and high-value escalation of review items.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE r_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text,
@@ -113,6 +113,15 @@ SELECT isnt((pg_temp.golden('r_form', 10)).golden_id, (pg_temp.golden('r_crm', 1
   'a row rewritten to another person leaves the golden record');
 SELECT is((SELECT count(*) FROM dedupe.audit_log WHERE decision = 'unlinked' AND rule = 'identity_changed'
            AND source = 'form' AND source_pk = '10'), 1::bigint, 'and the move is audited');
+
+-- A namesake is found even in a crowded name block (60 other J. Smiths)
+INSERT INTO r_crm SELECT 1000 + n, 'js' || n || '@crowd.example', NULL,
+  'Jo' || translate(n::text, '0123456789', 'abcdefghij') || 'x', 'Smith', 'US', 1, NULL, NULL, NULL
+FROM generate_series(1, 60) n;
+INSERT INTO r_crm VALUES (1100, 'john.smith@one.example', NULL, 'John', 'Smith', 'US', 1, NULL, NULL, NULL);
+INSERT INTO r_form VALUES (1100, 'jsmith@two.example', NULL, 'John', 'Smith', 'US', 1, NULL, NULL, NULL);
+SELECT is((pg_temp.item('r_form', 1100)).golden_id, (pg_temp.golden('r_crm', 1100)).golden_id,
+  'the exact namesake is proposed for review, not crowded out of the block');
 
 -- High value: a doubt about a big account is escalated with its own SLA
 INSERT INTO r_form VALUES (2, 'm.lopez@other.com', NULL, 'Mia', 'Lopes', 'US', 5, NULL, NULL, NULL);

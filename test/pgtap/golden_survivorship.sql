@@ -1,0 +1,62 @@
+-- Survivorship rule by rule, and the merge-request review kind with its business-hours SLA.
+BEGIN;
+SELECT plan(12);
+SET LOCAL search_path = public, dedupe;
+
+CREATE TABLE s_erp (id int PRIMARY KEY, email text, first_name text, last_name text, company text, country text);
+CREATE TABLE s_web (LIKE s_erp INCLUDING ALL);
+CREATE TABLE s_fair (LIKE s_erp INCLUDING ALL);
+SELECT count(*) FROM (
+  SELECT dedupe.watch(t::regclass, s, id_column => 'id', email => 'email', first_name => 'first_name',
+                      last_name => 'last_name', company => 'company', country => 'country')
+  FROM (VALUES ('s_erp', 'erp'), ('s_web', 'web'), ('s_fair', 'fair')) v(t, s)) w;
+INSERT INTO dedupe.source_priority VALUES ('erp', 1), ('web', 2), ('fair', 3);
+
+CREATE FUNCTION pg_temp.golden_of(address text) RETURNS dedupe.golden_records LANGUAGE sql AS $$
+  SELECT g.* FROM dedupe.golden_records g WHERE g.email = address $$;
+
+-- One person from three sources with disagreeing values
+INSERT INTO s_erp VALUES (1, 'kim@lee.example', 'K.', 'Lee', 'Globex', NULL);
+INSERT INTO s_web VALUES (1, 'kim@lee.example', 'Kimberly', 'Lee', 'Acme', 'KR');
+INSERT INTO s_fair VALUES (1, 'kim@lee.example', 'Kim', 'Lee', 'Acme Inc', 'US');
+SELECT is((SELECT count(*) FROM dedupe.record_links l WHERE l.golden_id = (pg_temp.golden_of('kim@lee.example')).golden_id),
+  3::bigint, 'three records, one golden record');
+SELECT is((pg_temp.golden_of('kim@lee.example')).first_name, 'k', 'source_priority (default): the ERP''s value wins');
+SELECT is((pg_temp.golden_of('kim@lee.example')).country, 'KR', 'source_priority: the best source that has a value');
+
+INSERT INTO dedupe.survivorship_rules VALUES ('first_name', 'most_complete') ON CONFLICT (attribute) DO UPDATE SET rule = EXCLUDED.rule;
+UPDATE s_erp SET last_name = 'Lee' WHERE id = 1;  -- any write recomputes the golden record
+SELECT is((pg_temp.golden_of('kim@lee.example')).first_name, 'kimberly', 'most_complete: the longest value');
+
+INSERT INTO dedupe.survivorship_rules VALUES ('company', 'most_frequent') ON CONFLICT (attribute) DO UPDATE SET rule = EXCLUDED.rule;
+UPDATE s_erp SET last_name = 'Lee' WHERE id = 1;
+SELECT is((pg_temp.golden_of('kim@lee.example')).company, 'acme', 'most_frequent: two sources say Acme (normalized), one Globex');
+
+INSERT INTO dedupe.survivorship_rules VALUES ('country', 'most_recent') ON CONFLICT (attribute) DO UPDATE SET rule = EXCLUDED.rule;
+UPDATE s_fair SET country = 'CA' WHERE id = 1;
+SELECT is((pg_temp.golden_of('kim@lee.example')).country, 'CA', 'most_recent: the last written value');
+UPDATE s_web SET country = 'KR' WHERE id = 1;
+SELECT is((pg_temp.golden_of('kim@lee.example')).country, 'KR', 'most_recent follows the next write');
+SELECT is((SELECT count(*) FROM dedupe.golden_records WHERE email = 'kim@lee.example'), 1::bigint,
+  'updates recompute the golden record in place');
+
+-- A merge request waits 8 business hours (Mon-Fri 09:00-17:00 UTC by default)
+INSERT INTO s_erp VALUES (2, 'kimberly.lee@globex.example', 'Kimberly', 'Lee', 'Globex', 'KR');
+SELECT is((SELECT q.kind FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id)
+           WHERE r.email = 'kimberly.lee@globex.example' AND q.status = 'open'), 'ambiguous',
+  'the same name with another email is a review item, not a merge');
+SELECT dedupe.reject(q.item_id) FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id)
+ WHERE r.email = 'kimberly.lee@globex.example' AND q.status = 'open';
+CREATE TEMP TABLE req AS
+SELECT dedupe.request_merge((pg_temp.golden_of('kim@lee.example')).golden_id,
+                            (pg_temp.golden_of('kimberly.lee@globex.example')).golden_id, 'same person, work email') AS item;
+SELECT cmp_ok((SELECT abs(extract(epoch FROM q.due_at - dedupe.business_due_at(q.created_at, '8 hours')))
+                FROM dedupe.review_queue q JOIN req ON q.item_id = req.item), '<', 1::numeric,
+  'a merge request is due 8 business hours after it was made');
+SELECT is((SELECT q.kind FROM dedupe.review_queue q JOIN req ON q.item_id = req.item), 'merge_request', 'of kind merge_request');
+SELECT dedupe.approve(item) FROM req;
+SELECT is((pg_temp.golden_of('kimberly.lee@globex.example')).golden_id, NULL,
+  'approving the request merges the two golden records (the ERP''s first email survives)');
+
+SELECT * FROM finish();
+ROLLBACK;
