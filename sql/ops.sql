@@ -16,13 +16,6 @@ WHERE p.pronamespace = 'dedupe'::regnamespace
                     'is_valid_tracking_code', 'hmac_sha256', 'verify_webhook', 'ingest_webhook', 'webhook_clock_skew')
 ORDER BY p.proname;
 
--- Nothing in the schema lacks a comment
-SELECT c.oid::regclass::text AS undocumented FROM pg_class c
-WHERE c.relnamespace = 'dedupe'::regnamespace AND c.relkind IN ('r', 'v') AND obj_description(c.oid, 'pg_class') IS NULL
-UNION ALL
-SELECT p.oid::regprocedure::text FROM pg_proc p
-WHERE p.pronamespace = 'dedupe'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL;
-
 -- HMAC-SHA256, RFC 4231 test case 2, and the signature forms verify_webhook accepts
 SELECT encode(dedupe.hmac_sha256(convert_to('what do ya want for nothing?', 'UTF8'), 'Jefe'), 'hex') AS rfc4231_case2;
 SELECT form, dedupe.verify_webhook(convert_to('what do ya want for nothing?', 'UTF8'), sig, 'Jefe', now()) AS verifies
