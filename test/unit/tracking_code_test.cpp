@@ -109,6 +109,43 @@ TEST(TrackingCode, RefusesMistypedCodes) {
   EXPECT_EQ(sqlstate_of("\xc3\xa9" + code.substr(2)), "22P02");
 }
 
+std::string message_of(const std::string& text) {
+  try {
+    parse_tracking_code(text);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+bool valid_utf8(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
+TEST(TrackingCode, ErrorMessagesQuoteInputSafely) {
+  // A non-ASCII character is described, not cut into bytes.
+  const std::string accent = message_of(
+      "\xc3\xa9"
+      "6DSE-DS4D-EW6");
+  EXPECT_TRUE(valid_utf8(accent)) << accent;
+  EXPECT_NE(accent.find("outside printable ASCII"), std::string::npos) << accent;
+  // Long input is shortened at a character boundary.
+  std::string long_input(39, 'A');
+  for (int i = 0; i < 100; ++i) long_input += "\xc3\xa9";
+  const std::string m = message_of(long_input);
+  EXPECT_TRUE(valid_utf8(m)) << m;
+  EXPECT_LT(m.size(), 160u);
+  EXPECT_NE(message_of("6DSE-DS4D-EW7").find("\"6DSE-DS4D-EW7\""), std::string::npos);
+}
+
 TEST(TrackingCode, CodesSpreadOverTheAlphabet) {
   std::set<std::string> seen;
   for (int64_t golden = 1; golden <= 2000; ++golden)

@@ -34,6 +34,21 @@ int reduce(std::string_view chars, int* last_sum) {
   throw Error(sqlstate::kInvalidTextRepresentation, message, {}, hint);
 }
 
+// The input as quoted in an error message: at most 40 bytes, cut before a UTF-8 continuation
+// byte, so a long or non-ASCII input never yields a message with a broken character.
+std::string excerpt(std::string_view text) {
+  if (text.size() <= 40) return "\"" + std::string(text) + "\"";
+  size_t n = 40;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return "\"" + std::string(text.substr(0, n)) + "...\"";
+}
+
+// A character named in an error message: itself if printable ASCII, else described.
+std::string describe(char c) {
+  if (c > ' ' && c < 127) return "character '" + std::string(1, c) + "'";
+  return "a character outside printable ASCII";
+}
+
 // Readers' likely substitutions: lower case, O for zero, I and L for one.
 char canonical_char(char c) {
   if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -91,21 +106,21 @@ std::string parse_tracking_code(std::string_view text) {
     if (c == '-' || c == ' ' || c == '\t') continue;
     const char canonical = canonical_char(c);
     if (value_of(canonical) < 0)
-      invalid("invalid tracking code \"" + std::string(text) + "\": character '" +
-                  std::string(1, c) + "' is not used in tracking codes",
+      invalid("invalid tracking code " + excerpt(text) + ": " + describe(c) +
+                  " is not used in tracking codes",
               "Tracking codes use digits and the letters A-Z without I, L, O and U.");
     if (compact.size() == kTrackingCodeLength)
-      invalid("invalid tracking code \"" + std::string(text) + "\": too long",
+      invalid("invalid tracking code " + excerpt(text) + ": too long",
               "A tracking code has 11 characters, printed as XXXX-XXXX-XXX.");
     compact += canonical;
   }
   if (compact.size() != kTrackingCodeLength)
-    invalid("invalid tracking code \"" + std::string(text) +
-                "\": " + std::to_string(compact.size()) + " characters instead of 11",
+    invalid("invalid tracking code " + excerpt(text) + ": " + std::to_string(compact.size()) +
+                " characters instead of 11",
             "A tracking code has 11 characters, printed as XXXX-XXXX-XXX.");
   if (!tracking_check_holds(compact))
-    invalid("invalid tracking code \"" + std::string(text) +
-                "\": the check character does not match, a character was misread or mistyped",
+    invalid("invalid tracking code " + excerpt(text) +
+                ": the check character does not match, a character was misread or mistyped",
             "Compare the code with the printed mail piece character by character.");
   return format_tracking_code(compact);
 }

@@ -57,7 +57,10 @@ Sha256Digest from_base64(std::string_view s) {
   size_t n = 0;
   for (char c : s) {
     const int v = base64_value(c);
-    if (v < 0) malformed("character '" + std::string(1, c) + "' is neither hex nor base64");
+    if (v < 0)
+      malformed(c > ' ' && c < 127
+                    ? "character '" + std::string(1, c) + "' is neither hex nor base64"
+                    : std::string("a character outside printable ASCII"));
     bits = (bits << 6) | static_cast<uint32_t>(v);
     bit_count += 6;
     if (bit_count >= 8) {
