@@ -1,0 +1,176 @@
+-- Signed webhook intake. A sender signs the raw payload with HMAC-SHA256 under a secret it
+-- shares with us; we accept an event only when the signature matches, the timestamp is
+-- fresh and its event id was never accepted before. Every attempt, accepted or refused, is
+-- one append-only row in dedupe.webhook_events. Secrets never leave dedupe.webhook_secrets:
+-- not into events, audit rows, error messages or logs.
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'dedupe_webhook_intake') THEN
+    CREATE ROLE dedupe_webhook_intake NOLOGIN;
+  END IF;
+END $$;
+
+CREATE FUNCTION dedupe.hmac_sha256(data bytea, key bytea) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'dedupe_hmac_sha256' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe.hmac_sha256(bytea, bytea) IS
+  'HMAC-SHA256 of data under key (OpenSSL libcrypto; RFC 2104, test vectors of RFC 4231)';
+
+CREATE FUNCTION dedupe._webhook_signature_problem(payload bytea, signature text, secret bytea) RETURNS text
+  AS 'MODULE_PATHNAME', 'dedupe_webhook_signature_problem' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe._webhook_signature_problem(bytea, text, bytea) IS
+  'internal: NULL when signature (hex or base64, optional sha256= prefix) is HMAC-SHA256(secret, '
+  'payload), compared in constant time; otherwise malformed_signature or signature_mismatch';
+
+CREATE FUNCTION dedupe.webhook_clock_skew() RETURNS interval
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$ SELECT interval '30 seconds' $$;
+COMMENT ON FUNCTION dedupe.webhook_clock_skew() IS
+  'How far in the future a webhook''s sent_at may be (the sender''s clock running ahead of the '
+  'database''s): 30 seconds. Later timestamps are refused as future_timestamp.';
+
+-- Why a webhook is refused, or NULL. Cheap checks first; the signature last.
+CREATE FUNCTION dedupe._webhook_problem(payload bytea, signature text, secret bytea,
+  sent_at timestamptz, max_age interval) RETURNS text
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF payload IS NULL OR secret IS NULL THEN
+    RAISE EXCEPTION 'webhook verification needs a payload and a secret' USING ERRCODE = '22023';
+  END IF;
+  IF max_age IS NULL OR max_age <= interval '0' THEN
+    RAISE EXCEPTION 'max_age must be a positive interval' USING ERRCODE = '22023';
+  END IF;
+  IF signature IS NULL OR pg_catalog.btrim(signature) = '' THEN
+    RETURN 'missing_signature';
+  ELSIF sent_at IS NULL THEN
+    RETURN 'missing_timestamp';
+  ELSIF sent_at > pg_catalog.clock_timestamp() + dedupe.webhook_clock_skew() THEN
+    RETURN 'future_timestamp';
+  ELSIF sent_at < pg_catalog.clock_timestamp() - max_age THEN
+    RETURN 'stale_timestamp';
+  END IF;
+  RETURN dedupe._webhook_signature_problem(payload, signature, secret);
+END $$;
+COMMENT ON FUNCTION dedupe._webhook_problem(bytea, text, bytea, timestamptz, interval) IS
+  'internal: why a webhook fails verification (missing_signature, missing_timestamp, '
+  'future_timestamp, stale_timestamp, malformed_signature, signature_mismatch) or NULL';
+
+CREATE FUNCTION dedupe.verify_webhook(payload bytea, signature text, secret bytea, sent_at timestamptz,
+  max_age interval DEFAULT '5 minutes') RETURNS boolean
+LANGUAGE sql VOLATILE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT dedupe._webhook_problem(payload, signature, secret, sent_at, max_age) IS NULL
+$$;
+COMMENT ON FUNCTION dedupe.verify_webhook(bytea, text, bytea, timestamptz, interval) IS
+  'true when signature is HMAC-SHA256(secret, payload) as 64 hex digits or base64 (optional '
+  'sha256= prefix; constant-time comparison) and sent_at lies within max_age before now and at '
+  'most dedupe.webhook_clock_skew() (30 s) after it. A missing or malformed signature is false; '
+  'a NULL payload or secret, or max_age <= 0, raises 22023. The HMAC covers the payload only: '
+  'take sent_at from inside the signed payload, not from an unsigned header.';
+
+CREATE TABLE dedupe.webhook_secrets (
+  source     text PRIMARY KEY CHECK (source ~ '^[A-Za-z0-9_.-]{1,63}$'),
+  secret     bytea NOT NULL CHECK (pg_catalog.octet_length(secret) >= 16),
+  max_age    interval NOT NULL DEFAULT '5 minutes' CHECK (max_age > interval '0'),
+  created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE dedupe.webhook_secrets IS
+  'The shared secret (at least 16 bytes) and freshness window of each webhook sender. Readable '
+  'and writable only by dedupe_admin and the extension owner; dedupe.ingest_webhook() reads it '
+  'with the owner''s rights.';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_secrets', '');
+
+CREATE TABLE dedupe.webhook_events (
+  id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  source            text NOT NULL,
+  event_id          text,
+  received_at       timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  sent_at           timestamptz,
+  outcome           text NOT NULL CHECK (outcome IN ('accepted', 'refused')),
+  reason            text CHECK ((outcome = 'accepted') = (reason IS NULL)),
+  payload           bytea CHECK (outcome = 'accepted' OR payload IS NULL),  -- kept when accepted
+  payload_sha256    bytea NOT NULL,
+  backend_pid       integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
+  application_name  text NOT NULL DEFAULT pg_catalog.current_setting('application_name'),
+  session_user_name name NOT NULL DEFAULT SESSION_USER
+);
+COMMENT ON TABLE dedupe.webhook_events IS
+  'Append-only record of every webhook delivery attempt: source, event id, when it was sent and '
+  'received, accepted or refused and why, the payload''s SHA-256 (the payload itself only when '
+  'accepted) and the worker (backend pid, application_name, session user). UPDATE, DELETE and '
+  'TRUNCATE are refused; dedupe.purge_webhook_events() is the one way to remove old rows.';
+CREATE UNIQUE INDEX webhook_events_accepted_once ON dedupe.webhook_events (source, event_id)
+  WHERE outcome = 'accepted';
+CREATE INDEX webhook_events_received_idx ON dedupe.webhook_events USING brin (received_at);
+SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_events', '');
+
+CREATE FUNCTION dedupe._webhook_events_guard() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_webhook_events_guard' LANGUAGE C;
+COMMENT ON FUNCTION dedupe._webhook_events_guard() IS
+  'internal: refuses UPDATE, DELETE and TRUNCATE on dedupe.webhook_events except inside '
+  'dedupe.purge_webhook_events()';
+CREATE TRIGGER webhook_events_append_only BEFORE UPDATE OR DELETE ON dedupe.webhook_events
+  FOR EACH ROW EXECUTE FUNCTION dedupe._webhook_events_guard();
+CREATE TRIGGER webhook_events_no_truncate BEFORE TRUNCATE ON dedupe.webhook_events
+  FOR EACH STATEMENT EXECUTE FUNCTION dedupe._webhook_events_guard();
+
+CREATE FUNCTION dedupe.purge_webhook_events(older_than interval) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'dedupe_purge_webhook_events'
+  LANGUAGE C VOLATILE STRICT SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.purge_webhook_events(interval) IS
+  'The one way to remove webhook events (retention; accepted payloads may hold personal data): '
+  'deletes events received more than older_than ago and audits the purge. older_than must be at '
+  'least a day and longer than every source''s max_age plus the clock skew, so a purged event '
+  'id is too old to be accepted again (22023 otherwise). Execute is granted to dedupe_admin only.';
+
+-- Returns the outcome instead of raising for a refused event: an error would roll back the
+-- caller's transaction and with it the record of the attempt.
+CREATE FUNCTION dedupe.ingest_webhook(source text, event_id text, payload bytea, signature text,
+  sent_at timestamptz) RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  s dedupe.webhook_secrets;
+  reason text;
+BEGIN
+  IF source IS NULL OR payload IS NULL THEN
+    RAISE EXCEPTION 'ingest_webhook needs a source and a payload' USING ERRCODE = '22023';
+  END IF;
+  SELECT * INTO s FROM dedupe.webhook_secrets w WHERE w.source = ingest_webhook.source;
+  IF NOT FOUND THEN
+    reason := 'unknown_source';
+  ELSIF event_id IS NULL OR pg_catalog.btrim(event_id) = '' THEN
+    reason := 'missing_event_id';
+  ELSE
+    reason := dedupe._webhook_problem(payload, signature, s.secret, sent_at, s.max_age);
+  END IF;
+  IF reason IS NULL THEN
+    BEGIN
+      -- The partial unique index decides replays, also between concurrent deliveries.
+      INSERT INTO dedupe.webhook_events (source, event_id, sent_at, outcome, payload, payload_sha256)
+      VALUES (source, event_id, sent_at, 'accepted', payload, pg_catalog.sha256(payload));
+      RETURN 'accepted';
+    EXCEPTION WHEN unique_violation THEN
+      reason := 'replayed_event_id';
+    END;
+  END IF;
+  INSERT INTO dedupe.webhook_events (source, event_id, sent_at, outcome, reason, payload_sha256)
+  VALUES (source, event_id, sent_at, 'refused', reason, pg_catalog.sha256(payload));
+  RETURN reason;
+END $$;
+COMMENT ON FUNCTION dedupe.ingest_webhook(text, text, bytea, text, timestamptz) IS
+  'Verifies a webhook delivery against the source''s secret (dedupe.webhook_secrets) and records '
+  'the attempt in dedupe.webhook_events. Returns accepted, or why it was refused: unknown_source, '
+  'missing_event_id, missing_signature, missing_timestamp, future_timestamp, stale_timestamp, '
+  'malformed_signature, signature_mismatch, replayed_event_id (an event id accepted before). '
+  'Refusals are returned, not raised, so the record survives; 22023 only for a NULL source or payload.';
+
+REVOKE ALL ON dedupe.webhook_secrets, dedupe.webhook_events FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.webhook_secrets TO dedupe_admin;
+GRANT SELECT ON dedupe.webhook_events TO dedupe_admin, dedupe_auditor;
+-- hmac_sha256 and verify_webhook (and the helpers it calls) stay executable by everyone:
+-- they hold no secret of ours, the caller brings its own.
+REVOKE ALL ON FUNCTION dedupe._webhook_events_guard(), dedupe.ingest_webhook(text, text, bytea, text, timestamptz),
+  dedupe.purge_webhook_events(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dedupe.purge_webhook_events(interval) TO dedupe_admin;
+GRANT EXECUTE ON FUNCTION dedupe.ingest_webhook(text, text, bytea, text, timestamptz)
+  TO dedupe_admin, dedupe_webhook_intake;
+GRANT USAGE ON SCHEMA dedupe TO dedupe_webhook_intake;
