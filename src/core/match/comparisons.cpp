@@ -144,7 +144,11 @@ int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uin
   if (within_one_edit(a.points, b.points)) return 3;
   const double jw = jaro_winkler_from(a.points, b.points, 0.8);
   if (jw >= 0.9) return 4;
-  if (agrees_with(a, set, Role::kLastName, rb) && agrees_with(b, set, Role::kLastName, ra))
+  // Either record's given name is the other's family name: the two name parts were entered
+  // the wrong way round on one side (the other part may then carry a typo or a different
+  // spelling, so one crossing is enough here; the family name's own 'swapped' level asks
+  // for both, so a clean swap counts on both roles and a partial one on this role only).
+  if (agrees_with(a, set, Role::kLastName, rb) || agrees_with(b, set, Role::kLastName, ra))
     return 5;
   return jw >= 0.8 ? 6 : 7;
 }
