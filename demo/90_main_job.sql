@@ -64,11 +64,12 @@ ORDER BY g.golden_id, c.id;
 
 \echo '== open review items: what waits for a human, why, and how often the proposal is right'
 SELECT q.kind, q.rule, count(*) AS items, round(avg(q.score)::numeric, 3) AS avg_score,
-       count(*) FILTER (WHERE j.person IN (SELECT person FROM job WHERE golden_id = q.golden_id)) AS proposal_right
+       count(*) FILTER (WHERE j.person IN (SELECT person FROM job WHERE golden_id = dedupe.surviving_golden(q.golden_id)))
+         AS proposal_right
 FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id) JOIN job j ON j.id::text = r.source_pk
 WHERE q.status = 'open' AND r.source = 'crm' GROUP BY 1, 2 ORDER BY items DESC;
-SELECT q.item_id, r.first_name || ' ' || coalesce(r.last_name, '?') AS record, r.email,
-       g.first_name || ' ' || coalesce(g.last_name, '?') AS proposed, g.email AS proposed_email, round(q.score::numeric, 3) AS score
+SELECT q.item_id, coalesce(r.first_name, '?') || ' ' || coalesce(r.last_name, '?') AS record, r.email,
+       coalesce(g.first_name, '?') || ' ' || coalesce(g.last_name, '?') AS proposed, g.email AS proposed_email, round(q.score::numeric, 3) AS score
 FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id) JOIN dedupe.golden_records g USING (golden_id)
 WHERE q.status = 'open' AND r.source = 'crm' ORDER BY q.item_id LIMIT 4;
 
