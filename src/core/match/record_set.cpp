@@ -191,7 +191,13 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
       v.log2_frequency =
           v.count ? std::log2(static_cast<double>(v.count) / static_cast<double>(column.non_null))
                   : 0;
-      if (keeps_code_points(role)) v.points = code_points(v.text);
+      if (keeps_code_points(role)) {
+        v.points = code_points(v.text);
+        for (char32_t c : v.points) {
+          uint8_t& n = v.letters[c & 31];
+          if (n < 255) ++n;
+        }
+      }
       v.ascii = std::all_of(v.text.begin(), v.text.end(),
                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       if (role == Role::kFirstName) {
