@@ -24,7 +24,9 @@ INSERT INTO agree_contacts VALUES
   (6, NULL, 'alice@globex.com', NULL, 'Carlos', 'Mendes'),
   -- the same CRM id: linked whatever the names say
   (7, 'C-77', 'kim@one.org', NULL, 'Kim', 'Park'),
-  (8, 'C-77', 'kpark@two.org', NULL, 'Kimberly', 'Parker');
+  (8, 'C-77', 'kpark@two.org', NULL, 'Kimberly', 'Parker'),
+  -- another CRM id that differs in case only: another record (both paths compare ids as written)
+  (9, 'c-77', 'lee@three.org', NULL, 'Lee', 'Wong');
 -- Strangers around them, so the model trained on the fly has something to learn from.
 INSERT INTO agree_contacts
 SELECT 100 + g, NULL, 'p' || g || '@mail' || (g % 7) || '.com', '+1 303 555 ' || lpad(g::text, 4, '0'),
@@ -55,7 +57,7 @@ SELECT results_eq($$SELECT a, b FROM together WHERE write_path AND a < 100 ORDER
 SELECT results_eq($$SELECT a, b FROM together WHERE batch AND a < 100 ORDER BY a, b$$,
   $$VALUES (1, 2), (4, 5), (7, 8)$$, 'batch: the same three pairs');
 SELECT is((SELECT count(*) FROM together WHERE write_path <> batch), 0::bigint,
-  'no pair of the 308 rows on which the two paths disagree');
+  'no pair of the 309 rows on which the two paths disagree');
 SELECT is((SELECT count(*) FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id)
            WHERE r.source = 'agree' AND q.rule = 'same_email_names_contradict'), 1::bigint,
   'the write path sent the contradicting email to review');

@@ -83,13 +83,19 @@ TEST_F(BatchWritePath, SharedPhoneNeedsAgreeingNames) {
 
 TEST_F(BatchWritePath, SameExternalIdLinksWhateverTheNames) {
   RecordSet set = contacts({
-      {Raw("C-77"), Raw(), Raw(), Raw("Kim"), Raw("Park")},
-      {Raw("c77"), Raw(), Raw(), Raw("Zoe"), Raw("Quist")},
-      {Raw("C-78"), Raw(), Raw(), Raw("Kim"), Raw("Park")},
+      {Raw("0031x00000AbCdE"), Raw(), Raw(), Raw("Kim"), Raw("Park")},
+      {Raw("0031x00000AbCdE"), Raw(), Raw(), Raw("Zoe"), Raw("Quist")},
+      {Raw("0031x00000ABCDE"), Raw(), Raw(), Raw("Kim"), Raw("Park")},
+      {Raw("  "), Raw(), Raw(), Raw("Kim"), Raw("Park")},
   });
-  EXPECT_EQ(write_path_evidence(set, 0, 1, shared_identity(set, 0, 1)).kind, EvidenceKind::kLink);
+  const WritePathEvidence same = write_path_evidence(set, 0, 1, shared_identity(set, 0, 1));
+  EXPECT_EQ(same.kind, EvidenceKind::kLink);
+  EXPECT_STREQ(same.rule, "same_external_id");
+  // External ids are compared as written, as the write path compares them (Salesforce ids
+  // differ in case only).
   EXPECT_EQ(shared_identity(set, 0, 2), 0u);
   EXPECT_EQ(write_path_evidence(set, 0, 2, 0).kind, EvidenceKind::kNone);
+  EXPECT_EQ(set.id(Role::kExternalId, 3), kNull);  // blank is missing
 }
 
 TEST_F(BatchWritePath, ScoreAppliesTheRules) {

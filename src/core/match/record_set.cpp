@@ -1,6 +1,7 @@
 #include "core/match/record_set.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -87,9 +88,14 @@ std::string normalize_for_role(Role role, std::string_view raw, std::string_view
       }
     case Role::kDateOfBirth:
       return digits(raw);
+    case Role::kExternalId:
+      // As written, like the write path's external ids (CRM ids are often case-sensitive:
+      // Salesforce's 15-character ids differ in case only); blank is missing.
+      for (char c : raw)
+        if (!std::isspace(static_cast<unsigned char>(c))) return std::string(raw);
+      return {};
     case Role::kPostcode:
     case Role::kIdentifier:
-    case Role::kExternalId:
       return folded_alnum(raw);
     default:
       return folded_words(raw);
