@@ -98,6 +98,22 @@ TEST_F(BatchWritePath, SameExternalIdLinksWhateverTheNames) {
   EXPECT_EQ(set.id(Role::kExternalId, 3), kNull);  // blank is missing
 }
 
+TEST_F(BatchWritePath, PhonesAreReadInTheRowsCountry) {
+  RecordSetBuilder builder({Role::kPhone, Role::kCountry});
+  for (const auto& row : std::vector<std::vector<Raw>>{{Raw("020 7946 0018"), Raw("GB")},
+                                                       {Raw("+44 20 7946 0018"), Raw(" gb ")},
+                                                       {Raw("020 7946 0018"), Raw()},
+                                                       {Raw("020 7946 0018"), Raw("Britain")}}) {
+    builder.add(1, row.data());
+  }
+  const RecordSet set = builder.finish([] {});
+  EXPECT_EQ(set.value(Role::kPhone, set.id(Role::kPhone, 0)).text, "+442079460018");
+  EXPECT_EQ(set.id(Role::kPhone, 0), set.id(Role::kPhone, 1));
+  // No usable country: the run's region (US), where the number is not valid.
+  EXPECT_NE(set.id(Role::kPhone, 2), set.id(Role::kPhone, 0));
+  EXPECT_EQ(set.id(Role::kPhone, 2), set.id(Role::kPhone, 3));
+}
+
 TEST_F(BatchWritePath, ScoreAppliesTheRules) {
   RecordSet set = contacts({
       {Raw(), Raw("ann@x.org"), Raw("+1 212 555 0100"), Raw("Ann"), Raw("Lee")},  // 0

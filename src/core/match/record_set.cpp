@@ -58,6 +58,9 @@ bool keeps_code_points(Role role) {
   }
 }
 
+// Between a phone's region and its raw text in the builder's keys.
+constexpr char kRegionSeparator = '\x1f';
+
 }  // namespace
 
 std::string normalize_for_role(Role role, std::string_view raw, std::string_view phone_region) {
@@ -139,8 +142,25 @@ void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>
     uint32_t id = kNull;
     if (raw[k]) {
       auto& ids = raw_ids_[k];
-      auto [it, inserted] =
-          ids.try_emplace(std::string(*raw[k]), static_cast<uint32_t>(ids.size()));
+      std::string key;
+      if (roles_[k] == Role::kPhone) {
+        // Phones are read in the row's country when it is a two-letter code, as the write
+        // path reads them, else in the run's region: the key carries the region.
+        key = region_;
+        for (size_t c = 0; c < roles_.size(); ++c) {
+          if (roles_[c] != Role::kCountry || !raw[c]) continue;
+          std::string code;
+          for (char ch : *raw[c])
+            if (!std::isspace(static_cast<unsigned char>(ch)))
+              code += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          if (code.size() == 2 && std::isalpha(static_cast<unsigned char>(code[0])) &&
+              std::isalpha(static_cast<unsigned char>(code[1])))
+            key = code;
+        }
+        key += kRegionSeparator;
+      }
+      key += *raw[k];
+      auto [it, inserted] = ids.try_emplace(std::move(key), static_cast<uint32_t>(ids.size()));
       id = it->second;
     }
     set_.ids_.push_back(id);
@@ -166,9 +186,15 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
     std::vector<uint32_t> remap(raw_ids_[k].size(), kNull);
     std::unordered_map<std::string, uint32_t> normalized_ids;
     size_t done = 0;
-    for (const auto& [raw, raw_id] : raw_ids_[k]) {
+    for (const auto& [key, raw_id] : raw_ids_[k]) {
       if (++done % 4096 == 0) check();
-      std::string normalized = normalize_for_role(role, raw, region_);
+      std::string_view raw = key, region = region_;
+      if (role == Role::kPhone) {
+        const size_t cut = key.find(kRegionSeparator);
+        region = raw.substr(0, cut);
+        raw.remove_prefix(cut + 1);
+      }
+      std::string normalized = normalize_for_role(role, raw, region);
       if (normalized.empty()) continue;
       auto [it, inserted] =
           normalized_ids.try_emplace(normalized, static_cast<uint32_t>(column.values.size()));

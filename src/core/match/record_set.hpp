@@ -78,6 +78,8 @@ std::string normalize_for_role(Role role, std::string_view raw, std::string_view
 
 class RecordSetBuilder {
  public:
+  // Phones are read in the row's country when the country role holds a two-letter code
+  // (as the write path reads them), else in phone_region.
   explicit RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region = "US");
   // raw[k] is the value of the k-th role given to the constructor (nullopt when NULL).
   void add(int64_t row_id, const std::optional<std::string_view>* raw);
