@@ -4,6 +4,7 @@
 -- trigger matches every row as it is written, and dedupe.cluster runs over the same table.
 -- The generator's `person` column is the ground truth: it goes into demo_truth, which only
 -- this report reads; the matcher never sees it.
+\set QUIET on
 SET client_min_messages = warning;
 SET search_path = public, dedupe;
 \echo '== the main job: a watched CRM-mirror table, 5,000 generated people written into it'
