@@ -54,6 +54,32 @@ FROM dedupe.candidate_pairs('batch_people', 'id', :'mapping', min_score => 0.5, 
 JOIN batch_people a ON a.id = c.id_a JOIN batch_people b ON b.id = c.id_b
 WHERE a.rec_id LIKE 'rec-552-%' ORDER BY c.id_a, c.id_b;
 
+-- dedupe.explain over a source: why a pair scores as it does, comparison by comparison.
+\set org '(SELECT id FROM batch_people WHERE rec_id = \'rec-552-org\')'
+\set dup '(SELECT id FROM batch_people WHERE rec_id = \'rec-552-dup-1\')'
+SELECT c->>'role' AS role, c->>'value_a' AS value_a, c->>'value_b' AS value_b, c->>'level' AS level,
+       round((c->>'m')::numeric, 3) AS m, round((c->>'u')::numeric, 4) AS u,
+       round((c->>'value_frequency')::numeric, 4) AS value_frequency, round((c->>'weight')::numeric, 2) AS weight
+FROM jsonb_array_elements(dedupe.explain('batch_people', 'id', :'mapping', :org, :dup, model => 'febrl3')->'comparisons') c;
+SELECT e->>'blocking_rule' AS blocking_rule, round((e->>'prior_weight')::numeric, 2) AS prior,
+       round((e->>'match_weight')::numeric, 2) AS match_weight, round((e->>'score')::numeric, 4) AS score,
+       e->>'write_path_rule' AS write_path_rule, e->>'decision' AS decision
+FROM dedupe.explain('batch_people', 'id', :'mapping', :org, :dup, model => 'febrl3') e;
+-- ... and it agrees with dedupe.candidate_pairs on the pairs it reports (here 12 links and 12
+-- pairs below the threshold).
+CREATE TEMP TABLE some_pairs AS SELECT * FROM dedupe.candidate_pairs('batch_people', 'id', :'mapping', model => 'febrl3');
+SELECT count(*) AS pairs, count(*) FILTER (WHERE score >= 0.9) AS links,
+       count(*) FILTER (WHERE (e->>'score')::float8 = score AND (e->>'match_weight')::float8 = match_weight
+                          AND e->>'blocking_rule' = rule
+                          AND e->>'decision' = CASE WHEN score >= 0.9 THEN 'link' ELSE 'no_link' END) AS agree
+FROM (SELECT c.*, dedupe.explain('batch_people', 'id', :'mapping', c.id_a, c.id_b, model => 'febrl3') AS e
+      FROM ((SELECT * FROM some_pairs WHERE score >= 0.9 ORDER BY id_a, id_b LIMIT 12)
+            UNION ALL (SELECT * FROM some_pairs WHERE score < 0.9 ORDER BY id_a, id_b LIMIT 12)) c) s;
+-- A pair no blocking rule brings together is explained too (blocking_rule is NULL).
+SELECT e->>'blocking_rule' AS blocking_rule, e->>'decision' AS decision
+FROM dedupe.explain('batch_people', 'id', :'mapping', :org,
+                    (SELECT id FROM batch_people WHERE rec_id = 'rec-1-org'), model => 'febrl3') e;
+
 -- Fixed weights: a model written by hand.
 INSERT INTO dedupe.models (name, params) VALUES ('by_hand', '{"lambda": 0.001, "comparisons": [
   {"role": "last_name", "levels": [{"level": "exact", "m": 0.9, "u": 0.01}, {"level": "one_edit", "m": 0.05, "u": 0.01},

@@ -17,14 +17,18 @@ SELECT pg_catalog.pg_extension_config_dump('dedupe.models', '');
 CREATE FUNCTION dedupe.candidate_pairs(
   source text, id_column name, mapping jsonb,
   min_score float8 DEFAULT 0, model text DEFAULT NULL, blocking text[] DEFAULT NULL)
-RETURNS TABLE (id_a bigint, id_b bigint, score float8, match_weight float8, rule text)
+RETURNS TABLE (id_a bigint, id_b bigint, score float8, match_weight float8, rule text,
+               evidence text)
 AS 'MODULE_PATHNAME', 'dedupe_candidate_pairs'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION dedupe.candidate_pairs(text, name, jsonb, float8, text, text[]) IS
   'Pairs of rows of a table or query (source: a table name or SELECT text) that blocking brings '
   'together, with their match probability (score), match weight (log2 odds) and the blocking rule '
   'that produced them first; id_a < id_b. Uses the stored model of that name, or trains one on the '
-  'fly; blocking names the rules (default: every rule the mapping allows, see dedupe.blocking_rules())';
+  'fly; blocking names the rules (default: every rule the mapping allows, see dedupe.blocking_rules()). '
+  'evidence names the write path''s deterministic rule that applied: same_external_id, same_email, '
+  'same_phone_names_agree (score 1: the trigger would link these rows too), or '
+  'same_email_names_contradict / same_phone_names_contradict (the shared key is left out of the score)';
 
 CREATE FUNCTION dedupe.cluster(
   source text, id_column name, mapping jsonb,
@@ -36,6 +40,20 @@ COMMENT ON FUNCTION dedupe.cluster(text, name, jsonb, float8, text, text[]) IS
   'Every row of a table or query with its cluster: connected components over the candidate pairs '
   'whose match probability is at least threshold. cluster_id is the smallest id in the cluster '
   '(stable between runs), min_link_score the lowest probability of a link inside it (NULL alone)';
+
+CREATE FUNCTION dedupe.explain(
+  source text, id_column name, mapping jsonb, id_a bigint, id_b bigint,
+  model text DEFAULT NULL, threshold float8 DEFAULT 0.9, blocking text[] DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'dedupe_explain_batch_pair'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION dedupe.explain(text, name, jsonb, bigint, bigint, text, float8, text[]) IS
+  'Why batch matching scores two rows of a table or query as it does: per mapped role both '
+  'normalized values, the comparison level, m, u and the weight it adds (term-frequency adjusted), '
+  'then the match weight, the write path rule that applied, the score (the one '
+  'dedupe.candidate_pairs reports), the blocking rule that makes the pair a candidate (NULL: none) '
+  'and the decision at threshold. Reads, trains (unless model is given) and blocks as '
+  'dedupe.cluster does';
 
 CREATE FUNCTION dedupe._estimate_model(source text, id_column name, mapping jsonb)
 RETURNS jsonb

@@ -7,6 +7,7 @@
 #include "core/cluster/batch.hpp"
 #include "core/cluster/blocking.hpp"
 #include "core/error.hpp"
+#include "core/match/explain.hpp"
 #include "core/match/training.hpp"
 #include "pg/batch_run.hpp"
 #include "pg/datum_io.hpp"
@@ -111,10 +112,13 @@ DEDUPE_FUNCTION(dedupe_candidate_pairs) {
       p.set, p.pairs, scorer, min_score, control, [&](const cluster::ScoredPair& s) {
         size_t rule = 0;
         while (&p.pairs.rules()[rule] != s.rule) ++rule;
-        Datum values[5] = {Int64GetDatum(p.set.row_id(s.a)), Int64GetDatum(p.set.row_id(s.b)),
-                           Float8GetDatum(s.probability), Float8GetDatum(s.match_weight),
-                           rule_names[rule]};
-        bool nulls[5] = {false, false, false, false, false};
+        Datum values[6] = {Int64GetDatum(p.set.row_id(s.a)),
+                           Int64GetDatum(p.set.row_id(s.b)),
+                           Float8GetDatum(s.probability),
+                           Float8GetDatum(s.match_weight),
+                           rule_names[rule],
+                           s.evidence ? text_datum(s.evidence) : static_cast<Datum>(0)};
+        bool nulls[6] = {false, false, false, false, false, s.evidence == nullptr};
         // Ids in the pair's order: smaller first, as documented.
         if (p.set.row_id(s.a) > p.set.row_id(s.b)) std::swap(values[0], values[1]);
         pg_call([&] { tuplestore_putvalues(out.store, out.desc, values, nulls); });
@@ -164,4 +168,33 @@ DEDUPE_FUNCTION(dedupe_blocking_rules) {
     pg_call([&] { tuplestore_putvalues(out.store, out.desc, values, nulls); });
   }
   return static_cast<Datum>(0);
+}
+
+// dedupe.explain(source, id_column, mapping, id_a, id_b, model, threshold, blocking): the
+// pair as dedupe.candidate_pairs and dedupe.cluster score it, comparison by comparison.
+DEDUPE_FUNCTION(dedupe_explain_batch_pair) {
+  for (int i = 3; i < 5; ++i)
+    if (PG_ARGISNULL(i))
+      throw Error("22004", i == 3 ? "id_a must not be NULL" : "id_b must not be NULL");
+  const int64_t id_a = PG_GETARG_INT64(3), id_b = PG_GETARG_INT64(4);
+  const double threshold = probability_arg(fcinfo, 6, "threshold", 0.9);
+  const match::RunControl control = batch_run_control("dedupe.explain");
+  Prepared p = prepare(fcinfo, "dedupe.explain", 5, 7, control);
+  const auto record_of = [&](int64_t id) {
+    for (size_t i = 0; i < p.set.size(); ++i)
+      if (p.set.row_id(i) == id) return static_cast<uint32_t>(i);
+    throw Error(sqlstate::kInvalidParameterValue,
+                "no row of the source has id " + std::to_string(id), {},
+                "id_a and id_b are values of the id column");
+  };
+  match::ExplainRequest request;
+  request.a = record_of(id_a);
+  request.b = record_of(id_b);
+  if (request.a == request.b)
+    throw Error(sqlstate::kInvalidParameterValue, "id_a and id_b name the same row");
+  request.threshold = threshold;
+  request.blocking_rule = p.pairs.find(request.a, request.b);
+  match::Scorer scorer(p.model, p.set);
+  const std::string json = match::explain_json(p.set, scorer, request);
+  return pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
 }

@@ -67,4 +67,23 @@ SELECT :'name', 'baseline: union of 4 exact rules (uses soc_sec_id)', (SELECT co
   (SELECT pairs FROM truth), (SELECT count(*) FROM baseline_pairs),
   (SELECT count(*) FROM baseline_pairs p JOIN people x ON x.id = p.a JOIN people y ON y.id = p.b
     WHERE x.entity = y.entity), :secs;
+-- The same baseline restricted to the reduced mapping's columns (names, date of birth, city):
+-- exact (given_name, surname, date_of_birth), (date_of_birth, suburb), (given_name, surname, suburb).
+SELECT clock_timestamp() AS t0 \gset
+DROP TABLE baseline_pairs;
+CREATE TABLE baseline_pairs AS
+SELECT a.id AS a, b.id AS b FROM people a JOIN people b ON a.id < b.id AND a.given_name = b.given_name
+  AND a.surname = b.surname AND a.date_of_birth = b.date_of_birth
+UNION
+SELECT a.id, b.id FROM people a JOIN people b ON a.id < b.id AND a.date_of_birth = b.date_of_birth
+  AND a.suburb = b.suburb
+UNION
+SELECT a.id, b.id FROM people a JOIN people b ON a.id < b.id AND a.given_name = b.given_name
+  AND a.surname = b.surname AND a.suburb = b.suburb;
+SELECT extract(epoch FROM clock_timestamp() - :'t0') AS secs \gset
+INSERT INTO accuracy_results (dataset, method, records, true_pairs, predicted_pairs, correct_pairs, seconds)
+SELECT :'name', 'baseline on names + date of birth + city (3 exact rules)', (SELECT count(*) FROM people),
+  (SELECT pairs FROM truth), (SELECT count(*) FROM baseline_pairs),
+  (SELECT count(*) FROM baseline_pairs p JOIN people x ON x.id = p.a JOIN people y ON y.id = p.b
+    WHERE x.entity = y.entity), :secs;
 DROP TABLE raw_rows, people, baseline_pairs;

@@ -3,7 +3,8 @@
 are entered 2-4 times, each copy with corruptions real CRM data shows: typos (substitution,
 insertion, deletion, transposition), nicknames (Bob for Robert), given and family name
 swapped, day and month of birth swapped, reformatted phone numbers and email aliases
-(dots, +tags, case), people who moved, and missing values.
+(dots, +tags, case), people who moved, and missing values. Every person's mailbox is their
+own (a provider never hands out an address twice).
 
 Columns: id, person, first_name, last_name, date_of_birth, email, phone, street, city,
 postcode. `person` is the ground truth; benchmarks and harnesses may read it, the matcher
@@ -87,13 +88,29 @@ def phone_text(digits, style):
     return [f"({a}) {b}-{c}", f"+1 {a} {b} {c}", f"{a}.{b}.{c}", f"1-{a}-{b}-{c}", f"{a}{b}{c}"][style]
 
 
+used_emails = set()
+
+
+def mailbox(first, last):
+    """A new address, as a provider hands them out: never one that someone else already has
+    (two different people never share a mailbox here; the number is redrawn until the address
+    is free). Local parts have letters, digits and dots only, as the big providers require."""
+    provider = rng.choice(PROVIDERS)
+    base = f"{first}.{last}".replace("-", "").replace("'", "").replace(" ", "")
+    number = rng.randint(1, 99)
+    while f"{base}{number}@{provider}" in used_emails:
+        number = rng.randint(1, 9999)
+    used_emails.add(f"{base}{number}@{provider}")
+    return f"{base}{number}@{provider}"
+
+
 def person(n, first, last):
     year, month, day = rng.randint(1930, 2005), rng.randint(1, 12), rng.randint(1, 28)
     digits = rng.choice(AREAS) + str(rng.randint(200, 999)) + f"{rng.randint(0, 9999):04d}"
     city = pick(CITY, CITY_W, 1)[0]
     return {
         "first": first, "last": last, "dob": (year, month, day),
-        "email": f"{first}.{last}{rng.randint(1, 99)}@{rng.choice(PROVIDERS)}" if rng.random() < 0.7 else None,
+        "email": mailbox(first, last) if rng.random() < 0.7 else None,
         "phone": digits if rng.random() < 0.7 else None,
         "street": f"{rng.randint(1, 300)} {rng.choice(STREETS)}", "city": city, "postcode": POSTCODE[city],
     }

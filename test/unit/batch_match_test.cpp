@@ -97,6 +97,19 @@ TEST_F(BatchMatch, SwappedGivenAndFamilyName) {
             "swapped_with_first_name");
 }
 
+TEST_F(BatchMatch, GivenNameCrossedOnOneSideOnly) {
+  // 'Coleman Jack' / 'Jarvis Coleman': the given name of the first is the family name of the
+  // second, the other parts differ. The given name's level sees the crossing; the family
+  // name's 'swapped' level needs both crossings, so the evidence is counted once.
+  RecordSet set =
+      two_records({Role::kFirstName, Role::kLastName}, {"Coleman", "Jack"}, {"Jarvis", "Coleman"});
+  EXPECT_EQ(level_name(Role::kFirstName, compare(set, Role::kFirstName, 0, 1)),
+            "swapped_with_last_name");
+  EXPECT_EQ(level_name(Role::kFirstName, compare(set, Role::kFirstName, 1, 0)),
+            "swapped_with_last_name");
+  EXPECT_EQ(level_name(Role::kLastName, compare(set, Role::kLastName, 0, 1)), "else");
+}
+
 TEST_F(BatchMatch, ContactLevels) {
   EXPECT_EQ(level(Role::kPhone, "(415) 555-0132", "+1 415 555 0132"), kExactLevel);
   EXPECT_EQ(level_name(Role::kPhone, level(Role::kPhone, "+14155550132", "+14155550123")),

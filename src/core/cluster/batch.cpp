@@ -17,9 +17,9 @@ void score_pairs(const match::RecordSet& set, const CandidatePairs& pairs,
     ticker.tick();
     if (i % (1u << 20) == 0) control.progress(match::Progress{"scoring", set.size(), i, 0});
     const uint32_t a = pairs.a(i), b = pairs.b(i);
-    const double w = scorer.match_weight(a, b);
-    const double p = match::Scorer::probability(w);
-    if (p >= min_probability) emit(ScoredPair{a, b, w, p, &pairs.rule(i)});
+    const match::PairScore s = scorer.score(a, b);
+    if (s.probability >= min_probability)
+      emit(ScoredPair{a, b, s.match_weight, s.probability, &pairs.rule(i), s.evidence});
   }
 }
 

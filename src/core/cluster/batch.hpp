@@ -17,12 +17,15 @@
 namespace dedupe::cluster {
 
 struct ScoredPair {
-  uint32_t a, b;  // record indexes
-  double match_weight, probability;
+  uint32_t a, b;                     // record indexes
+  double match_weight, probability;  // probability 1 when a write-path rule links the pair
   const std::string* rule;
+  const char* evidence;  // the write path's deterministic rule that applied, or null
 };
 
-// Scores every candidate pair and passes those with probability >= min_probability to emit.
+// Scores every candidate pair (Scorer::score: the model, and the write path's deterministic
+// rules where the pair shares an external id, email or phone) and passes those with probability >=
+// min_probability to emit.
 void score_pairs(const match::RecordSet& set, const CandidatePairs& pairs,
                  const match::Scorer& scorer, double min_probability,
                  const match::RunControl& control,

@@ -286,6 +286,14 @@ void check_rules(const RecordSet& set, const std::vector<std::string>& rules) {
   }
 }
 
+const std::string* CandidatePairs::find(uint32_t a, uint32_t b) const {
+  if (a > b) std::swap(a, b);
+  const uint64_t key = (uint64_t{a} << 36) | (uint64_t{b} << 8);
+  const auto it = std::lower_bound(packed_.begin(), packed_.end(), key);
+  if (it == packed_.end() || (*it >> 8) != (key >> 8)) return nullptr;
+  return &rules_[*it & 0xFF];
+}
+
 std::vector<uint64_t> CandidatePairs::per_rule() const {
   std::vector<uint64_t> out(rules_.size(), 0);
   for (uint64_t p : packed_) ++out[p & 0xFF];

@@ -45,6 +45,8 @@ class CandidatePairs {
   const std::vector<std::string>& rules() const { return rules_; }
   // Candidate pairs each rule produced first (index as in rules()).
   std::vector<uint64_t> per_rule() const;
+  // The rule that made records a and b (either order) a candidate pair, or null.
+  const std::string* find(uint32_t a, uint32_t b) const;
 
   static constexpr uint64_t kIndexMask = (uint64_t{1} << 28) - 1;
 

@@ -106,21 +106,19 @@ int edit_distance_capped(const Value& a, const Value& b, int k) {
 
 // Jaro-Winkler when it can reach `floor`, else 0. Jaro is at most (c/|a| + c/|b| + 1) / 3
 // for c characters the two strings have in common, and the Winkler boost at most 0.4 of
-// the rest: counting shared characters first skips most unrelated pairs cheaply.
-double jaro_winkler_from(std::u32string_view a, std::u32string_view b, double floor) {
-  if (a.empty() || b.empty()) return 0;
-  if (a.size() < 256 && b.size() < 256) {
-    uint8_t counts[32] = {0};
-    for (char32_t c : a) ++counts[c & 31];
+// the rest: counting shared characters first (from the values' letter histograms, built
+// once per distinct value) skips most unrelated pairs cheaply.
+double jaro_winkler_from(const Value& a, const Value& b, double floor) {
+  if (a.points.empty() || b.points.empty()) return 0;
+  if (a.points.size() < 256 && b.points.size() < 256) {
     int common = 0;
-    for (char32_t c : b)
-      if (counts[c & 31]) --counts[c & 31], ++common;
+    for (size_t i = 0; i < a.letters.size(); ++i) common += std::min(a.letters[i], b.letters[i]);
     const double c = common;
-    double bound = (c / a.size() + c / b.size() + 1) / 3;
+    double bound = (c / a.points.size() + c / b.points.size() + 1) / 3;
     if (bound > 0.7) bound += 0.4 * (1 - bound);
     if (bound < floor) return 0;
   }
-  return jaro_winkler(a, b);
+  return jaro_winkler(a.points, b.points);
 }
 
 bool day_month_swapped(const std::string& a, const std::string& b) {
@@ -135,16 +133,20 @@ bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t reco
   const uint32_t id = set.id(other, record);
   if (id == kNull) return false;
   const Value& w = set.value(other, id);
-  return v.text == w.text || jaro_winkler_from(v.points, w.points, 0.9) >= 0.9;
+  return v.text == w.text || jaro_winkler_from(v, w, 0.9) >= 0.9;
 }
 
 int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
                        uint32_t rb) {
   if (a.canonical == b.canonical) return 2;
   if (within_one_edit(a.points, b.points)) return 3;
-  const double jw = jaro_winkler_from(a.points, b.points, 0.8);
+  const double jw = jaro_winkler_from(a, b, 0.8);
   if (jw >= 0.9) return 4;
-  if (agrees_with(a, set, Role::kLastName, rb) && agrees_with(b, set, Role::kLastName, ra))
+  // Either record's given name is the other's family name: the two name parts were entered
+  // the wrong way round on one side (the other part may then carry a typo or a different
+  // spelling, so one crossing is enough here; the family name's own 'swapped' level asks
+  // for both, so a clean swap counts on both roles and a partial one on this role only).
+  if (agrees_with(a, set, Role::kLastName, rb) || agrees_with(b, set, Role::kLastName, ra))
     return 5;
   return jw >= 0.8 ? 6 : 7;
 }
@@ -152,7 +154,7 @@ int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uin
 int compare_last_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
                       uint32_t rb) {
   if (within_one_edit(a.points, b.points)) return 2;
-  const double jw = jaro_winkler_from(a.points, b.points, 0.8);
+  const double jw = jaro_winkler_from(a, b, 0.8);
   if (jw >= 0.9) return 3;
   if (agrees_with(a, set, Role::kFirstName, rb) && agrees_with(b, set, Role::kFirstName, ra))
     return 4;
@@ -193,7 +195,7 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
     case Role::kStreet:
     case Role::kLocality:
     case Role::kCity:
-      return jaro_winkler_from(a.points, b.points, 0.9) >= 0.9 ? 2 : 3;
+      return jaro_winkler_from(a, b, 0.9) >= 0.9 ? 2 : 3;
     default:  // exact-only roles
       return 2;
   }

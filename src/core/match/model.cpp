@@ -123,8 +123,12 @@ Scorer::Scorer(const Model& model, const RecordSet& set)
       throw Error(sqlstate::kInvalidParameterValue,
                   std::string("the model has no parameters for role ") + role_name(role), {},
                   "train a model with the same mapping (dedupe.train) or pass model => NULL");
-    Entry e{role, std::vector<double>(params->m.size(), 0.0), comparison_def(role).term_frequency,
-            std::log2(params->m[kExactLevel])};
+    Entry e{role,
+            std::vector<double>(params->m.size(), 0.0),
+            comparison_def(role).term_frequency,
+            std::log2(params->m[kExactLevel]),
+            params->m,
+            params->u};
     for (size_t level = 1; level < params->m.size(); ++level)
       e.weight[level] = std::log2(params->m[level] / params->u[level]);
     entries_.push_back(std::move(e));
@@ -151,24 +155,66 @@ Scorer::Scorer(const Model& model, const RecordSet& set)
   }
 }
 
-double Scorer::match_weight(uint32_t a, uint32_t b) const {
+double Scorer::weight(uint32_t a, uint32_t b, uint32_t ignored_roles,
+                      PairExplanation* trace) const {
   double w = prior_;
+  if (trace) trace->prior_weight = prior_;
   size_t address_exact = 0;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
     const int level = compare(set_, e.role, a, b);
+    const bool ignored = (ignored_roles & role_bit(e.role)) != 0;
     if (level == kExactLevel && address_bit_[i] >= 0) address_exact |= size_t{1} << address_bit_[i];
-    if (level == kNullLevel) continue;
+    if (level == kNullLevel || ignored) {
+      if (trace) {
+        ComparisonExplanation c{e.role, level};
+        if (level != kNullLevel) c.m = e.m[level], c.u = e.u[level];
+        c.ignored = ignored;
+        trace->comparisons.push_back(c);
+      }
+      continue;
+    }
     // What exact agreement on a's value would weigh (its frequency for term-frequency roles).
-    const double exact =
-        e.term_frequency ? e.log2_m_exact - set_.value(e.role, set_.id(e.role, a)).log2_frequency
-                         : e.weight[kExactLevel];
+    const double log2_frequency =
+        e.term_frequency ? set_.value(e.role, set_.id(e.role, a)).log2_frequency : 0;
+    const double exact = e.term_frequency ? e.log2_m_exact - log2_frequency : e.weight[kExactLevel];
     // A weaker agreement never weighs more than the exact one would: a rare level's u is
     // a noisy estimate, and 'holly matthews' / 'matthews holly' must not outweigh two
     // records that both say 'holly matthews'.
-    w += level == kExactLevel ? exact : std::min(e.weight[level], exact);
+    const double added = level == kExactLevel ? exact : std::min(e.weight[level], exact);
+    w += added;
+    if (trace) {
+      ComparisonExplanation c{e.role, level, e.m[level], e.u[level]};
+      if (level == kExactLevel && e.term_frequency) c.value_frequency = std::exp2(log2_frequency);
+      c.weight = added;
+      c.capped = level != kExactLevel && exact < e.weight[level];
+      trace->comparisons.push_back(c);
+    }
   }
+  if (trace) trace->dependence_correction = correction_[address_exact];
   return w - correction_[address_exact];
+}
+
+PairScore Scorer::score(uint32_t a, uint32_t b) const {
+  PairScore s;
+  const uint32_t shared = shared_identity(set_, a, b);
+  const WritePathEvidence evidence =
+      shared ? write_path_evidence(set_, a, b, shared) : WritePathEvidence{};
+  s.match_weight = weight(a, b, evidence.ignored_roles, nullptr);
+  s.evidence = evidence.rule;
+  s.rule_link = evidence.kind == EvidenceKind::kLink;
+  s.probability = s.rule_link ? 1.0 : probability(s.match_weight);
+  return s;
+}
+
+PairExplanation Scorer::explain(uint32_t a, uint32_t b) const {
+  PairExplanation out;
+  const WritePathEvidence evidence = write_path_evidence(set_, a, b, shared_identity(set_, a, b));
+  out.score.match_weight = weight(a, b, evidence.ignored_roles, &out);
+  out.score.evidence = evidence.rule;
+  out.score.rule_link = evidence.kind == EvidenceKind::kLink;
+  out.score.probability = out.score.rule_link ? 1.0 : probability(out.score.match_weight);
+  return out;
 }
 
 double Scorer::probability(double match_weight) { return 1.0 / (1.0 + std::exp2(-match_weight)); }

@@ -11,6 +11,7 @@
 
 #include "core/match/comparisons.hpp"
 #include "core/match/record_set.hpp"
+#include "core/match/write_path_evidence.hpp"
 
 namespace dedupe::match {
 
@@ -53,12 +54,44 @@ Model model_from_levels(
     double lambda, const std::vector<LevelParams>& levels,
     const std::vector<std::pair<std::vector<std::string>, double>>& dependence = {});
 
+// A batch pair's verdict: its Fellegi-Sunter weight, and its probability, which is 1 when
+// the write path's deterministic rules link the pair (see write_path_evidence.hpp).
+struct PairScore {
+  double match_weight = 0;
+  double probability = 0;
+  const char* evidence = nullptr;  // the write path's rule that applied, else null
+  bool rule_link = false;          // that rule links the pair
+};
+
+// One comparison of a pair, as Scorer::explain() reports it.
+struct ComparisonExplanation {
+  Role role;
+  int level = kNullLevel;
+  double m = 0, u = 0;         // the model's parameters for the level (0 for null)
+  double value_frequency = 0;  // exact on a term-frequency role: the value's share, else 0
+  double weight = 0;           // what the comparison added: log2(m / u) or its adjustment
+  bool capped = false;         // a weaker level held to the exact level's weight
+  bool ignored = false;        // left out by a write-path rule (shared key, names contradict)
+};
+
+struct PairExplanation {
+  double prior_weight = 0;  // log2(lambda / (1 - lambda))
+  std::vector<ComparisonExplanation> comparisons;
+  double dependence_correction = 0;  // bits taken off for address parts agreeing together
+  PairScore score;
+};
+
 // The model's weights precomputed for one record set.
 class Scorer {
  public:
   // Throws Error(22023) when a role mapped in set has no parameters in the model.
   Scorer(const Model& model, const RecordSet& set);
-  double match_weight(uint32_t a, uint32_t b) const;
+  // The Fellegi-Sunter weight alone (no write-path rule).
+  double match_weight(uint32_t a, uint32_t b) const { return weight(a, b, 0, nullptr); }
+  // Weight and probability with the write path's deterministic rules applied.
+  PairScore score(uint32_t a, uint32_t b) const;
+  // score(a, b) comparison by comparison; explain(a, b).score == score(a, b).
+  PairExplanation explain(uint32_t a, uint32_t b) const;
   static double probability(double match_weight);
   // The weight a probability threshold corresponds to.
   static double weight_for(double probability);
@@ -69,7 +102,9 @@ class Scorer {
     std::vector<double> weight;  // log2(m/u) per level, 0 for null
     bool term_frequency;
     double log2_m_exact;
+    std::vector<double> m, u;
   };
+  double weight(uint32_t a, uint32_t b, uint32_t ignored_roles, PairExplanation* trace) const;
   const RecordSet& set_;
   double prior_;
   std::vector<Entry> entries_;

@@ -1,6 +1,7 @@
 #include "core/match/record_set.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -57,6 +58,9 @@ bool keeps_code_points(Role role) {
   }
 }
 
+// Between a phone's region and its raw text in the builder's keys.
+constexpr char kRegionSeparator = '\x1f';
+
 }  // namespace
 
 std::string normalize_for_role(Role role, std::string_view raw, std::string_view phone_region) {
@@ -87,9 +91,14 @@ std::string normalize_for_role(Role role, std::string_view raw, std::string_view
       }
     case Role::kDateOfBirth:
       return digits(raw);
+    case Role::kExternalId:
+      // As written, like the write path's external ids (CRM ids are often case-sensitive:
+      // Salesforce's 15-character ids differ in case only); blank is missing.
+      for (char c : raw)
+        if (!std::isspace(static_cast<unsigned char>(c))) return std::string(raw);
+      return {};
     case Role::kPostcode:
     case Role::kIdentifier:
-    case Role::kExternalId:
       return folded_alnum(raw);
     default:
       return folded_words(raw);
@@ -133,8 +142,25 @@ void RecordSetBuilder::add(int64_t row_id, const std::optional<std::string_view>
     uint32_t id = kNull;
     if (raw[k]) {
       auto& ids = raw_ids_[k];
-      auto [it, inserted] =
-          ids.try_emplace(std::string(*raw[k]), static_cast<uint32_t>(ids.size()));
+      std::string key;
+      if (roles_[k] == Role::kPhone) {
+        // Phones are read in the row's country when it is a two-letter code, as the write
+        // path reads them, else in the run's region: the key carries the region.
+        key = region_;
+        for (size_t c = 0; c < roles_.size(); ++c) {
+          if (roles_[c] != Role::kCountry || !raw[c]) continue;
+          std::string code;
+          for (char ch : *raw[c])
+            if (!std::isspace(static_cast<unsigned char>(ch)))
+              code += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          if (code.size() == 2 && std::isalpha(static_cast<unsigned char>(code[0])) &&
+              std::isalpha(static_cast<unsigned char>(code[1])))
+            key = code;
+        }
+        key += kRegionSeparator;
+      }
+      key += *raw[k];
+      auto [it, inserted] = ids.try_emplace(std::move(key), static_cast<uint32_t>(ids.size()));
       id = it->second;
     }
     set_.ids_.push_back(id);
@@ -160,9 +186,15 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
     std::vector<uint32_t> remap(raw_ids_[k].size(), kNull);
     std::unordered_map<std::string, uint32_t> normalized_ids;
     size_t done = 0;
-    for (const auto& [raw, raw_id] : raw_ids_[k]) {
+    for (const auto& [key, raw_id] : raw_ids_[k]) {
       if (++done % 4096 == 0) check();
-      std::string normalized = normalize_for_role(role, raw, region_);
+      std::string_view raw = key, region = region_;
+      if (role == Role::kPhone) {
+        const size_t cut = key.find(kRegionSeparator);
+        region = raw.substr(0, cut);
+        raw.remove_prefix(cut + 1);
+      }
+      std::string normalized = normalize_for_role(role, raw, region);
       if (normalized.empty()) continue;
       auto [it, inserted] =
           normalized_ids.try_emplace(normalized, static_cast<uint32_t>(column.values.size()));
@@ -191,7 +223,13 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
       v.log2_frequency =
           v.count ? std::log2(static_cast<double>(v.count) / static_cast<double>(column.non_null))
                   : 0;
-      if (keeps_code_points(role)) v.points = code_points(v.text);
+      if (keeps_code_points(role)) {
+        v.points = code_points(v.text);
+        for (char32_t c : v.points) {
+          uint8_t& n = v.letters[c & 31];
+          if (n < 255) ++n;
+        }
+      }
       v.ascii = std::all_of(v.text.begin(), v.text.end(),
                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       if (role == Role::kFirstName) {

@@ -4,10 +4,11 @@
 // frequency) run once per distinct value, not once per record.
 //
 // Memory: 8 bytes per record for the row id plus 4 bytes per record and mapped role, plus
-// each distinct value (its text twice, once as UTF-8 and once as code points, and a hash
-// entry while loading: about 100 bytes + 5x its length).
+// each distinct value (its text twice, once as UTF-8 and once as code points, a 32-byte
+// letter histogram, and a hash entry while loading: about 130 bytes + 5x its length).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -32,6 +33,9 @@ struct Value {
   uint32_t phonetic = kNull;  // names: id of the Double Metaphone primary code
   double log2_frequency = 0;  // log2(count / records with a value in this role)
   bool ascii = true;          // no multi-byte characters: compared byte by byte
+  // Code points counted by their low 5 bits (saturating): the characters two values can
+  // have in common, a cheap bound on their Jaro-Winkler similarity (roles with points).
+  std::array<uint8_t, 32> letters{};
 };
 
 struct Column {
@@ -74,6 +78,8 @@ std::string normalize_for_role(Role role, std::string_view raw, std::string_view
 
 class RecordSetBuilder {
  public:
+  // Phones are read in the row's country when the country role holds a two-letter code
+  // (as the write path reads them), else in phone_region.
   explicit RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region = "US");
   // raw[k] is the value of the k-th role given to the constructor (nullopt when NULL).
   void add(int64_t row_id, const std::optional<std::string_view>* raw);
