@@ -33,6 +33,27 @@ TEST_F(MatchRules, SameEmailLinks) {
   EXPECT_EQ(d.rule, "same_email");
 }
 
+TEST_F(MatchRules, SameEmailWithSwappedNamesLinks) {
+  const Decision d = decide(person("schulz", "anna", "anna@x.de"),
+                            {{5, person("anna", "schulz", "anna@x.de")}});
+  EXPECT_EQ(d.action, Action::kLink);
+  EXPECT_EQ(d.rule, "same_email");
+  EXPECT_EQ(compare_names(person("schulz", "anna"), person("anna", "schultz")), Names::kAgree);
+  EXPECT_EQ(compare_names(person("bob", "miller"), person("miller", "robert")), Names::kAgree)
+      << "a nickname on the swapped side still agrees";
+}
+
+TEST_F(MatchRules, SwapNeedsBothPartsToCross) {
+  // Only one part crosses over: still two different names.
+  EXPECT_EQ(compare_names(person("carlos", "mendes"), person("mendes", "alice")),
+            Names::kContradict);
+  std::vector<Comparison> trace;
+  compare_names(person("schulz", "anna"), person("anna", "schulz"), &trace);
+  ASSERT_EQ(trace.size(), 4u);
+  EXPECT_EQ(trace[2].verdict, "swapped");
+  EXPECT_EQ(trace[3].verdict, "swapped");
+}
+
 TEST_F(MatchRules, SameExternalIdLinksEvenWithOtherNames) {
   const Decision d = decide(person("janet", "smith", nullptr, nullptr, "hubspot:1"),
                             {{3, person("jane", "doe", nullptr, nullptr, "hubspot:1")}});

@@ -115,8 +115,23 @@ Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* t
     return Names::kUnknown;
   }
   if (first.similarity >= kNamesAgree && last.similarity >= kNamesAgree) return Names::kAgree;
-  if (first.similarity < kNamesContradict && last.similarity < kNamesContradict)
+  if (first.similarity < kNamesContradict && last.similarity < kNamesContradict) {
+    // Given and family name swapped (forms that ask for "name" and "surname" in one order,
+    // CSVs in the other) is the same person written twice, not two people.
+    const Comparison given_as_family = compare_part("first_name/last_name", a.first_name,
+                                                    b.last_name, true);
+    const Comparison family_as_given = compare_part("last_name/first_name", a.last_name,
+                                                    b.first_name, true);
+    if (given_as_family.similarity >= kNamesAgree && family_as_given.similarity >= kNamesAgree) {
+      if (trace) {
+        trace->push_back(given_as_family);
+        trace->push_back(family_as_given);
+        trace->back().verdict = trace->end()[-2].verdict = "swapped";
+      }
+      return Names::kAgree;
+    }
     return Names::kContradict;
+  }
   return Names::kUnknown;
 }
 
