@@ -1,6 +1,6 @@
-// The append-only audit log: its guard trigger and the one retention function allowed to
-// remove rows. The permission to delete is a flag in this backend's memory, set only while
-// dedupe.purge_audit_log() runs, so no SQL (SET, a GUC, a role) can grant it.
+// The append-only audit log: its guard trigger, the one retention function allowed to remove
+// rows (see append_only.hpp), and dedupe._audit() for SQL-level functions.
+#include "pg/append_only.hpp"
 #include "pg/datum_io.hpp"
 #include "pg/json_text.hpp"
 #include "pg/owner_rights.hpp"
@@ -14,13 +14,8 @@ extern "C" {
 
 namespace {
 
-bool purge_in_progress = false;
-
-class PurgeWindow {
- public:
-  PurgeWindow() { purge_in_progress = true; }
-  ~PurgeWindow() { purge_in_progress = false; }
-};
+dedupe::pg::AppendOnlyTable audit_log("dedupe.audit_log", "dedupe.audit_log_guard",
+                                      "dedupe.purge_audit_log");
 
 dedupe::pg::CachedStatement audit_purge(
     "INSERT INTO dedupe.audit_log (actor, decision, inputs, reason) "
@@ -32,19 +27,7 @@ dedupe::pg::CachedStatement delete_old_rows(
 
 }  // namespace
 
-DEDUPE_FUNCTION(dedupe_audit_log_guard) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw dedupe::Error("39P01", "dedupe.audit_log_guard() can only be called as a trigger");
-  auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (purge_in_progress && TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-    return PointerGetDatum(trigdata->tg_trigtuple);
-  const char* what = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)   ? "UPDATE"
-                     : TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE"
-                                                                   : "TRUNCATE";
-  throw dedupe::Error("42501",
-                      std::string("dedupe.audit_log is append-only: ") + what + " is refused", {},
-                      "Old rows are removed only by dedupe.purge_audit_log(older_than).");
-}
+DEDUPE_FUNCTION(dedupe_audit_log_guard) { return audit_log.guard(fcinfo); }
 
 DEDUPE_FUNCTION(dedupe_purge_audit_log) {
   std::string older_than = dedupe::pg::pg_call([&] {
@@ -62,7 +45,7 @@ DEDUPE_FUNCTION(dedupe_purge_audit_log) {
   audit_purge.run({rights.actor(), older_than, std::string("retention purge")});
   uint64 removed;
   {
-    PurgeWindow window;
+    dedupe::pg::AppendOnlyTable::PurgeWindow window(audit_log);
     removed = delete_old_rows.run({older_than});
   }
   return Int64GetDatum(static_cast<int64>(removed));

@@ -1,7 +1,6 @@
 // The append-only record of webhook deliveries: its guard trigger and the one retention
-// function allowed to remove rows. As for the audit log, the permission to delete is a flag
-// in this backend's memory, set only while dedupe.purge_webhook_events() runs, so no SQL
-// (SET, a GUC, a role) can grant it.
+// function allowed to remove rows (see append_only.hpp).
+#include "pg/append_only.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
@@ -13,13 +12,8 @@ extern "C" {
 
 namespace {
 
-bool purge_in_progress = false;
-
-class PurgeWindow {
- public:
-  PurgeWindow() { purge_in_progress = true; }
-  ~PurgeWindow() { purge_in_progress = false; }
-};
+dedupe::pg::AppendOnlyTable webhook_events("dedupe.webhook_events", "dedupe._webhook_events_guard",
+                                           "dedupe.purge_webhook_events");
 
 // A purged event id could be replayed; keeping every event longer than any source's
 // freshness window (and a day at least) means a replay of it is refused as stale anyway.
@@ -43,19 +37,7 @@ dedupe::pg::CachedStatement audit_purge(
 
 }  // namespace
 
-DEDUPE_FUNCTION(dedupe_webhook_events_guard) {
-  if (!CALLED_AS_TRIGGER(fcinfo))
-    throw dedupe::Error("39P01", "dedupe._webhook_events_guard() can only be called as a trigger");
-  auto* trigdata = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (purge_in_progress && TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-    return PointerGetDatum(trigdata->tg_trigtuple);
-  const char* what = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)   ? "UPDATE"
-                     : TRIGGER_FIRED_BY_DELETE(trigdata->tg_event) ? "DELETE"
-                                                                   : "TRUNCATE";
-  throw dedupe::Error("42501",
-                      std::string("dedupe.webhook_events is append-only: ") + what + " is refused",
-                      {}, "Old rows are removed only by dedupe.purge_webhook_events(older_than).");
-}
+DEDUPE_FUNCTION(dedupe_webhook_events_guard) { return webhook_events.guard(fcinfo); }
 
 DEDUPE_FUNCTION(dedupe_purge_webhook_events) {
   const std::string older_than = dedupe::pg::pg_call([&] {
@@ -71,7 +53,7 @@ DEDUPE_FUNCTION(dedupe_purge_webhook_events) {
                         {}, "A purged event id must be too old to be accepted again.");
   uint64 removed;
   {
-    PurgeWindow window;
+    dedupe::pg::AppendOnlyTable::PurgeWindow window(webhook_events);
     removed = delete_old_events.run({older_than});
   }
   audit_purge.run({rights.actor(), older_than, std::to_string(removed)});
