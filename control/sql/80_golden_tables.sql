@@ -114,6 +114,15 @@ CREATE DOMAIN dedupe.condition_op AS text
 COMMENT ON DOMAIN dedupe.condition_op IS
   'How a rule compares an attribute with its pattern: ~ (regex), =, <> (text), <, <=, >, >= (numeric)';
 
+CREATE FUNCTION dedupe._condition_is_valid(op text, pattern text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN op = '~' THEN ('' OPERATOR(pg_catalog.~) pattern) IS NOT NULL  -- compiles, or 2201B
+              WHEN op IN ('=', '<>') THEN true
+              ELSE pattern OPERATOR(pg_catalog.~) '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' END
+$$;
+COMMENT ON FUNCTION dedupe._condition_is_valid(text, text) IS
+  'internal: whether a rule condition can be evaluated (its regex compiles, its numeric operand is a number)';
+
 CREATE TABLE dedupe.owner_rules (
   priority  integer NOT NULL,
   attribute text NOT NULL CHECK (attribute ~ '^[A-Za-z_][A-Za-z0-9_]*$'),
@@ -121,9 +130,7 @@ CREATE TABLE dedupe.owner_rules (
   owner     text NOT NULL CHECK (owner <> ''),
   op        dedupe.condition_op NOT NULL DEFAULT '~',
   -- a bad regex or a non-number fails here, at configuration time, not inside a writer's INSERT
-  CHECK (CASE WHEN op = '~' THEN ('' OPERATOR(pg_catalog.~) pattern) IS NOT NULL
-              WHEN op IN ('=', '<>') THEN true
-              ELSE pattern OPERATOR(pg_catalog.~) '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' END),
+  CHECK (dedupe._condition_is_valid(op, pattern)),
   PRIMARY KEY (priority, attribute, op)
 );
 COMMENT ON TABLE dedupe.owner_rules IS
@@ -155,9 +162,7 @@ CREATE TABLE dedupe.high_value_rules (
   pattern   text NOT NULL,
   op        dedupe.condition_op NOT NULL DEFAULT '>=',
   -- a bad regex or a non-number fails here, at configuration time, not inside a writer's INSERT
-  CHECK (CASE WHEN op = '~' THEN ('' OPERATOR(pg_catalog.~) pattern) IS NOT NULL
-              WHEN op IN ('=', '<>') THEN true
-              ELSE pattern OPERATOR(pg_catalog.~) '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$' END),
+  CHECK (dedupe._condition_is_valid(op, pattern)),
   PRIMARY KEY (priority, attribute, op)
 );
 COMMENT ON TABLE dedupe.high_value_rules IS

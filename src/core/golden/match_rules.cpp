@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "core/json_string.hpp"
 #include "core/normalize/nicknames.hpp"
 #include "core/similarity/metrics.hpp"
 #include "core/no_postgres.hpp"
@@ -52,41 +53,9 @@ Comparison exact(const char* attribute, const std::optional<std::string>& a,
   return c;
 }
 
-void json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (ch < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-          out += buf;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  out += '"';
-}
-
 void json_optional(std::string& out, const std::optional<std::string>& s) {
   if (s) {
-    json_string(out, *s);
+    append_json_string(out, *s);
   } else {
     out += "null";
   }
@@ -118,10 +87,10 @@ Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* t
   if (first.similarity < kNamesContradict && last.similarity < kNamesContradict) {
     // Given and family name swapped (forms that ask for "name" and "surname" in one order,
     // CSVs in the other) is the same person written twice, not two people.
-    const Comparison given_as_family = compare_part("first_name/last_name", a.first_name,
-                                                    b.last_name, true);
-    const Comparison family_as_given = compare_part("last_name/first_name", a.last_name,
-                                                    b.first_name, true);
+    const Comparison given_as_family =
+        compare_part("first_name/last_name", a.first_name, b.last_name, true);
+    const Comparison family_as_given =
+        compare_part("last_name/first_name", a.last_name, b.first_name, true);
     if (given_as_family.similarity >= kNamesAgree && family_as_given.similarity >= kNamesAgree) {
       if (trace) {
         trace->push_back(given_as_family);
@@ -292,27 +261,27 @@ const char* action_name(Action action) {
 
 std::string to_json(const Decision& d) {
   std::string out = "{\"decision\": ";
-  json_string(out, action_name(d.action));
+  append_json_string(out, action_name(d.action));
   out += ", \"rule\": ";
-  json_string(out, d.rule);
+  append_json_string(out, d.rule);
   out += ", \"score\": " + number(d.score);
   if (!d.review_kind.empty()) {
     out += ", \"review_kind\": ";
-    json_string(out, d.review_kind);
+    append_json_string(out, d.review_kind);
   }
   out += ", \"comparisons\": [";
   for (size_t i = 0; i < d.comparisons.size(); ++i) {
     const Comparison& c = d.comparisons[i];
     if (i) out += ", ";
     out += "{\"attribute\": ";
-    json_string(out, c.attribute);
+    append_json_string(out, c.attribute);
     out += ", \"left\": ";
     json_optional(out, c.left);
     out += ", \"right\": ";
     json_optional(out, c.right);
     out += ", \"similarity\": " + number(c.similarity) +
            ", \"contribution\": " + number(c.contribution) + ", \"verdict\": ";
-    json_string(out, c.verdict);
+    append_json_string(out, c.verdict);
     out += "}";
   }
   out += "]}";

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_string.hpp"
 #include "core/match/comparisons.hpp"
 #include "core/no_postgres.hpp"
 
@@ -19,29 +20,12 @@ std::string number(double v) {
   return buf;
 }
 
-void string_to(std::string& out, const std::string& s) {
-  out += '"';
-  for (unsigned char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      out += '\\';
-      out += static_cast<char>(ch);
-    } else if (ch < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      out += buf;
-    } else {
-      out += static_cast<char>(ch);
-    }
-  }
-  out += '"';
-}
-
 void value_to(std::string& out, const RecordSet& set, Role role, uint32_t record) {
   const uint32_t id = set.id(role, record);
   if (id == kNull) {
     out += "null";
   } else {
-    string_to(out, set.value(role, id).text);
+    append_json_string(out, set.value(role, id).text);
   }
 }
 
@@ -55,7 +39,7 @@ std::string explain_json(const RecordSet& set, const Scorer& scorer,
                     ", \"id_b\": " + std::to_string(set.row_id(request.b)) +
                     ", \"blocking_rule\": ";
   if (request.blocking_rule) {
-    string_to(out, *request.blocking_rule);
+    append_json_string(out, *request.blocking_rule);
   } else {
     out += "null";
   }
@@ -68,7 +52,7 @@ std::string explain_json(const RecordSet& set, const Scorer& scorer,
     out += ", \"value_b\": ";
     value_to(out, set, c.role, request.b);
     out += ", \"level\": ";
-    string_to(out, comparison_def(c.role).levels[c.level]);
+    append_json_string(out, comparison_def(c.role).levels[c.level]);
     if (c.level == kNullLevel) {
       out += ", \"m\": null, \"u\": null";
     } else {
@@ -85,7 +69,7 @@ std::string explain_json(const RecordSet& set, const Scorer& scorer,
          ", \"model_probability\": " + number(Scorer::probability(e.score.match_weight)) +
          ", \"write_path_rule\": ";
   if (e.score.evidence) {
-    string_to(out, e.score.evidence);
+    append_json_string(out, e.score.evidence);
   } else {
     out += "null";
   }
