@@ -44,7 +44,7 @@ cur.execute("CREATE EXTENSION pg_dedupe")
 # The install script writes no row into a table pg_dump restores (a dump's copy would collide
 # with it): built-in defaults live in the dedupe.effective_* views.
 cur.execute("SELECT c.oid::regclass::text FROM pg_extension e, unnest(e.extconfig) c(oid)"
-            " WHERE e.extname = 'pg_dedupe' ORDER BY 1")
+            " JOIN pg_class r ON r.oid = c.oid WHERE e.extname = 'pg_dedupe' AND r.relkind = 'r' ORDER BY 1")
 seeded = []
 for (table,) in cur.fetchall():
     cur.execute(f"SELECT EXISTS (SELECT FROM {table})")
