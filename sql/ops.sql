@@ -43,5 +43,6 @@ SELECT dedupe.business_time_between('2026-11-20 16:00+00', '2026-11-23 16:00+00'
        dedupe.business_time_between('2026-11-20 16:00+00', '2026-11-23 16:00+00', 'America/New_York') AS new_york,
        dedupe.business_time_between('2026-11-23 16:00+00', '2026-11-20 16:00+00') AS backwards;
 
--- Channels
-SELECT * FROM dedupe.outreach_channels ORDER BY channel;
+-- Channels: the built-in ones are defaults, not rows an admin (or a restored dump) writes
+SELECT * FROM dedupe.effective_outreach_channels ORDER BY channel;
+SELECT count(*) AS rows_an_admin_wrote FROM dedupe.outreach_channels;

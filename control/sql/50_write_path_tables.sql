@@ -1,5 +1,12 @@
 -- Write path: registered sources, the staging identity table, quarantine, idempotency keys
--- and the append-only audit log. Configuration tables are dumped by pg_dump.
+-- and the append-only audit log.
+--
+-- pg_dump and state: every table here that holds state (configuration and operational data)
+-- is registered with pg_extension_config_dump, so a dump restores its rows after CREATE
+-- EXTENSION. Ids come from explicit sequences owned by their column and registered too: an
+-- identity column's sequence is not a member of the extension, so pg_dump would not carry its
+-- position and new ids would collide with restored ones. pg_dump orders the data of config
+-- tables by their foreign keys (records after sources, links after records and golden records).
 
 DO $$
 BEGIN
@@ -36,8 +43,9 @@ COMMENT ON TABLE dedupe.sources IS
   'Watched CRM-mirror tables and how their columns map to identity roles; written by dedupe.watch()';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.sources', '');
 
+CREATE SEQUENCE dedupe.records_record_id_seq;
 CREATE TABLE dedupe.records (
-  record_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  record_id      bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.records_record_id_seq'),
   source         text NOT NULL REFERENCES dedupe.sources ON UPDATE CASCADE,
   source_pk      text NOT NULL,
   key            dedupe.match_key,
@@ -67,9 +75,14 @@ COMMENT ON TABLE dedupe.records IS
 CREATE INDEX records_key_idx ON dedupe.records USING gin (key) WITH (fastupdate = off);
 CREATE INDEX records_full_name_idx ON dedupe.records (full_name);
 CREATE INDEX records_name_block_idx ON dedupe.records (name_block);
+ALTER SEQUENCE dedupe.records_record_id_seq OWNED BY dedupe.records.record_id;
+COMMENT ON SEQUENCE dedupe.records_record_id_seq IS 'Ids of dedupe.records (dumped with the table)';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.records', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.records_record_id_seq', '');
 
+CREATE SEQUENCE dedupe.quarantine_quarantine_id_seq;
 CREATE TABLE dedupe.quarantine (
-  quarantine_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  quarantine_id  bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.quarantine_quarantine_id_seq'),
   source         text NOT NULL REFERENCES dedupe.sources ON UPDATE CASCADE,
   source_pk      text,
   row_data       jsonb NOT NULL,
@@ -82,6 +95,10 @@ CREATE TABLE dedupe.quarantine (
 COMMENT ON TABLE dedupe.quarantine IS
   'Rows a source with on_invalid = quarantine refused, kept whole with the reason; see dedupe.release()';
 CREATE INDEX quarantine_open_idx ON dedupe.quarantine (source) WHERE released_at IS NULL;
+ALTER SEQUENCE dedupe.quarantine_quarantine_id_seq OWNED BY dedupe.quarantine.quarantine_id;
+COMMENT ON SEQUENCE dedupe.quarantine_quarantine_id_seq IS 'Ids of dedupe.quarantine (dumped with the table)';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.quarantine', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.quarantine_quarantine_id_seq', '');
 
 CREATE TABLE dedupe.idempotency_keys (
   source       text NOT NULL REFERENCES dedupe.sources ON UPDATE CASCADE ON DELETE CASCADE,
@@ -93,9 +110,11 @@ CREATE TABLE dedupe.idempotency_keys (
 COMMENT ON TABLE dedupe.idempotency_keys IS
   'Idempotency keys already processed per source; a second write with one is skipped and audited as replayed';
 CREATE INDEX idempotency_keys_age_idx ON dedupe.idempotency_keys (processed_at);
+SELECT pg_catalog.pg_extension_config_dump('dedupe.idempotency_keys', '');
 
+CREATE SEQUENCE dedupe.audit_log_id_seq;
 CREATE TABLE dedupe.audit_log (
-  id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id               bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.audit_log_id_seq'),
   at               timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
   txid             xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
   actor            name NOT NULL DEFAULT CURRENT_USER,
@@ -119,3 +138,8 @@ COMMENT ON TABLE dedupe.audit_log IS
 -- serves retention purges at a fraction of a btree's cost per insert.
 CREATE INDEX audit_log_at_idx ON dedupe.audit_log USING brin (at);
 CREATE INDEX audit_log_source_pk_idx ON dedupe.audit_log (source, source_pk);
+ALTER SEQUENCE dedupe.audit_log_id_seq OWNED BY dedupe.audit_log.id;
+COMMENT ON SEQUENCE dedupe.audit_log_id_seq IS 'Ids of dedupe.audit_log (dumped with the table)';
+-- The audit log's guards refuse UPDATE, DELETE and TRUNCATE only: a restore's COPY passes.
+SELECT pg_catalog.pg_extension_config_dump('dedupe.audit_log', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.audit_log_id_seq', '');

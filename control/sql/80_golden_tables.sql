@@ -1,18 +1,31 @@
 -- Golden records: one per person, the records linked to it, the review queue, and the
 -- policies (SLA, owners, source priority, survivorship) that drive them.
 
+-- Configuration tables hold only what an admin set; the built-in defaults live in the
+-- dedupe.effective_* views, which readers use. So the install script inserts no rows a
+-- restore of pg_dump's copy of the table would collide with.
 CREATE TABLE dedupe.settings (
   name  text PRIMARY KEY,
   value text NOT NULL
 );
 COMMENT ON TABLE dedupe.settings IS
-  'Golden-record settings: default_owner, review_threshold, auto_link_threshold';
-INSERT INTO dedupe.settings VALUES ('default_owner', 'unassigned'), ('review_threshold', '0.85'),
-  ('auto_link_threshold', '0.97');
+  'Golden-record settings an admin changed: default_owner (default unassigned), review_threshold '
+  '(0.85), auto_link_threshold (0.97); a missing row means the default (dedupe.effective_settings)';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.settings', '');
 
+CREATE VIEW dedupe.effective_settings AS
+SELECT coalesce(s.name, d.name) AS name, coalesce(s.value, d.value) AS value,
+       s.name IS NULL AS is_default
+FROM dedupe.settings s
+FULL JOIN (VALUES ('default_owner', 'unassigned'), ('review_threshold', '0.85'),
+                  ('auto_link_threshold', '0.97')) d(name, value) ON d.name = s.name;
+COMMENT ON VIEW dedupe.effective_settings IS
+  'The golden-record settings in force: each built-in default (default_owner unassigned, '
+  'review_threshold 0.85, auto_link_threshold 0.97) unless dedupe.settings overrides it';
+
+CREATE SEQUENCE dedupe.golden_records_golden_id_seq;
 CREATE TABLE dedupe.golden_records (
-  golden_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  golden_id   bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.golden_records_golden_id_seq'),
   key         dedupe.match_key,
   external_id text,
   email       text,
@@ -33,6 +46,10 @@ COMMENT ON TABLE dedupe.golden_records IS
   'One row per person: surviving attribute values of its linked records, owner and status '
   '(pending until a human confirms it; physical mail waits for confirmed)';
 CREATE INDEX golden_records_key_idx ON dedupe.golden_records USING gin (key);
+ALTER SEQUENCE dedupe.golden_records_golden_id_seq OWNED BY dedupe.golden_records.golden_id;
+COMMENT ON SEQUENCE dedupe.golden_records_golden_id_seq IS 'Ids of dedupe.golden_records (dumped with the table)';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.golden_records', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.golden_records_golden_id_seq', '');
 
 CREATE TABLE dedupe.record_links (
   record_id bigint PRIMARY KEY REFERENCES dedupe.records ON DELETE CASCADE,
@@ -44,9 +61,11 @@ CREATE TABLE dedupe.record_links (
 );
 COMMENT ON TABLE dedupe.record_links IS 'Which golden record each staged record belongs to, by which rule';
 CREATE INDEX record_links_golden_idx ON dedupe.record_links (golden_id);
+SELECT pg_catalog.pg_extension_config_dump('dedupe.record_links', '');
 
+CREATE SEQUENCE dedupe.review_queue_item_id_seq;
 CREATE TABLE dedupe.review_queue (
-  item_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  item_id     bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.review_queue_item_id_seq'),
   kind        text NOT NULL CHECK (kind IN ('ambiguous', 'merge_request', 'conflict', 'high_value')),
   record_id   bigint REFERENCES dedupe.records ON DELETE CASCADE,
   golden_id   bigint REFERENCES dedupe.golden_records ON DELETE SET NULL,
@@ -67,6 +86,10 @@ COMMENT ON TABLE dedupe.review_queue IS
 CREATE INDEX review_queue_open_idx ON dedupe.review_queue (owner, due_at) WHERE status = 'open';
 CREATE UNIQUE INDEX review_queue_one_open_per_record ON dedupe.review_queue (record_id)
   WHERE status = 'open' AND record_id IS NOT NULL;
+ALTER SEQUENCE dedupe.review_queue_item_id_seq OWNED BY dedupe.review_queue.item_id;
+COMMENT ON SEQUENCE dedupe.review_queue_item_id_seq IS 'Ids of dedupe.review_queue (dumped with the table)';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.review_queue', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.review_queue_item_id_seq', '');
 
 CREATE TABLE dedupe.golden_merges (
   absorbed_id bigint PRIMARY KEY,  -- the golden record that no longer exists
@@ -79,6 +102,7 @@ COMMENT ON TABLE dedupe.golden_merges IS
   'Where each merged-away golden record went, so references issued before a merge (mail '
   'tracking codes, exports) resolve to the survivor; see dedupe.surviving_golden()';
 CREATE INDEX golden_merges_kept_idx ON dedupe.golden_merges (kept_id);
+SELECT pg_catalog.pg_extension_config_dump('dedupe.golden_merges', '');
 
 CREATE TABLE dedupe.distinct_pairs (
   record_id  bigint NOT NULL REFERENCES dedupe.records ON DELETE CASCADE,
@@ -89,6 +113,7 @@ CREATE TABLE dedupe.distinct_pairs (
 );
 COMMENT ON TABLE dedupe.distinct_pairs IS
   'A human decided this record is not this golden record''s person: never proposed again';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.distinct_pairs', '');
 
 CREATE TABLE dedupe.sla_policies (
   kind           text PRIMARY KEY CHECK (kind IN ('ambiguous', 'merge_request', 'conflict', 'high_value')),
@@ -100,11 +125,25 @@ CREATE TABLE dedupe.sla_policies (
   working_days   integer[] NOT NULL DEFAULT '{1,2,3,4,5}'  -- ISO: 1 = Monday .. 7 = Sunday
 );
 COMMENT ON TABLE dedupe.sla_policies IS
-  'How long each kind of review item may wait: wall-clock, or business hours in a time zone';
-INSERT INTO dedupe.sla_policies (kind, duration, business_hours) VALUES
-  ('ambiguous', '1 hour', false), ('merge_request', '8 hours', true),
-  ('conflict', '4 hours', false), ('high_value', '30 minutes', false);
+  'How long each kind of review item may wait, where an admin changed the default '
+  '(dedupe.effective_sla_policies): wall-clock, or business hours in a time zone';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.sla_policies', '');
+
+CREATE VIEW dedupe.effective_sla_policies AS
+SELECT p.kind, p.duration, p.business_hours, p.time_zone, p.opens_at, p.closes_at, p.working_days,
+       false AS is_default
+FROM dedupe.sla_policies p
+UNION ALL
+SELECT d.kind, d.duration, d.business_hours, 'UTC'::text, '09:00'::time, '17:00'::time,
+       '{1,2,3,4,5}'::integer[], true
+FROM (VALUES ('ambiguous', '1 hour'::interval, false), ('merge_request', '8 hours'::interval, true),
+             ('conflict', '4 hours'::interval, false), ('high_value', '30 minutes'::interval, false))
+     d(kind, duration, business_hours)
+WHERE NOT EXISTS (SELECT FROM dedupe.sla_policies p WHERE p.kind = d.kind);
+COMMENT ON VIEW dedupe.effective_sla_policies IS
+  'The SLA of each review kind in force: the row of dedupe.sla_policies, else the built-in default '
+  '(ambiguous 1 hour, merge_request 8 business hours Mon-Fri 09:00-17:00 UTC, conflict 4 hours, '
+  'high_value 30 minutes)';
 
 -- Conditions over a golden record's values, shared by owner and high-value rules: attribute
 -- is one of the identity columns or a key of golden_records.attributes; op compares the value
@@ -190,11 +229,8 @@ CREATE TABLE dedupe.survivorship_rules (
 );
 COMMENT ON TABLE dedupe.survivorship_rules IS
   'Per attribute (an identity column or a key of the records'' extra attributes), how the golden '
-  'value is chosen among linked records (default source_priority, then most recent). Every rule '
-  'keeps source priority as its tie-break.';
-INSERT INTO dedupe.survivorship_rules
-SELECT a, 'source_priority' FROM unnest(ARRAY['external_id', 'email', 'phone', 'first_name',
-  'last_name', 'company', 'domain', 'country']) a;
+  'value is chosen among linked records (an attribute without a row: source_priority, then most '
+  'recent). Every rule keeps source priority as its tie-break.';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.survivorship_rules', '');
 
 CREATE TABLE dedupe.golden_overrides (
@@ -209,8 +245,9 @@ CREATE TABLE dedupe.golden_overrides (
 COMMENT ON TABLE dedupe.golden_overrides IS
   'Values a human set on a golden record (dedupe.override_value); they beat every survivorship rule '
   'until cleared, and follow the golden record through merges';
+SELECT pg_catalog.pg_extension_config_dump('dedupe.golden_overrides', '');
 
-REVOKE ALL ON dedupe.settings, dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
+REVOKE ALL ON dedupe.settings, dedupe.effective_settings, dedupe.effective_sla_policies, dedupe.golden_records, dedupe.record_links, dedupe.review_queue, dedupe.golden_merges,
   dedupe.golden_overrides,
   dedupe.distinct_pairs, dedupe.sla_policies, dedupe.owner_rules, dedupe.high_value_rules,
   dedupe.source_priority, dedupe.survivorship_rules FROM PUBLIC;
@@ -218,3 +255,4 @@ GRANT SELECT ON dedupe.golden_records, dedupe.record_links, dedupe.review_queue,
   dedupe.golden_overrides TO dedupe_admin, dedupe_auditor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.settings, dedupe.sla_policies, dedupe.owner_rules,
   dedupe.high_value_rules, dedupe.source_priority, dedupe.survivorship_rules TO dedupe_admin;
+GRANT SELECT ON dedupe.effective_settings, dedupe.effective_sla_policies TO dedupe_admin;

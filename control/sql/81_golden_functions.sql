@@ -40,10 +40,10 @@ COMMENT ON FUNCTION dedupe.explain_golden(bigint, bigint) IS
 CREATE FUNCTION dedupe._due_at(kind text) RETURNS timestamptz
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  p dedupe.sla_policies;
+  p dedupe.effective_sla_policies;
 BEGIN
   -- plpgsql, not SQL: the plan is cached for the session instead of rebuilt per review item
-  SELECT * INTO p FROM dedupe.sla_policies s WHERE s.kind = _due_at.kind;
+  SELECT * INTO p FROM dedupe.effective_sla_policies s WHERE s.kind = _due_at.kind;
   IF NOT FOUND THEN RETURN NULL; END IF;
   IF p.business_hours THEN
     RETURN dedupe.business_due_at(pg_catalog.clock_timestamp(), p.duration, p.time_zone,
@@ -96,7 +96,7 @@ BEGIN
       GROUP BY r.priority
       HAVING bool_and(dedupe.condition_holds(doc ->> r.attribute, r.op, r.pattern))
       ORDER BY r.priority LIMIT 1),
-    (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned');
+    (SELECT s.value FROM dedupe.effective_settings s WHERE s.name = 'default_owner'));
 END $$;
 COMMENT ON FUNCTION dedupe._owner_for(dedupe.golden_records) IS
   'internal: the owner dedupe.owner_rules give a golden record (first rule, by priority, whose '
@@ -292,7 +292,7 @@ BEGIN
   INSERT INTO dedupe.review_queue (kind, record_id, golden_id, conflicting, rule, score, details, owner, due_at)
   VALUES (kind, record, golden, conflicting, rule, score, explanation,
           coalesce((SELECT g.owner FROM dedupe.golden_records g WHERE g.golden_id = golden),
-                   (SELECT s.value FROM dedupe.settings s WHERE s.name = 'default_owner'), 'unassigned'),
+                   (SELECT s.value FROM dedupe.effective_settings s WHERE s.name = 'default_owner')),
           dedupe._due_at(kind))
   ON CONFLICT (record_id) WHERE status = 'open' AND record_id IS NOT NULL DO UPDATE
     SET kind = EXCLUDED.kind, golden_id = EXCLUDED.golden_id, conflicting = EXCLUDED.conflicting,

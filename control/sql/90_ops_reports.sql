@@ -39,7 +39,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
                  THEN dedupe.business_time_between(start, finish, p.time_zone, p.opens_at,
                                                    p.closes_at, p.working_days)
                  ELSE pg_catalog.make_interval(secs => greatest(pg_catalog.date_part('epoch', finish - start), 0)) END
-       FROM dedupe.sla_policies p WHERE p.kind = _sla_elapsed.kind),
+       FROM dedupe.effective_sla_policies p WHERE p.kind = _sla_elapsed.kind),
     pg_catalog.make_interval(secs => greatest(pg_catalog.date_part('epoch', finish - start), 0)))
 $$;
 COMMENT ON FUNCTION dedupe._sla_elapsed(text, timestamptz, timestamptz) IS
@@ -139,13 +139,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
          dedupe._sla_elapsed(q.kind, as_of, q.due_at),
          dedupe._sla_elapsed(q.kind, q.due_at, as_of),
          dedupe._sla_elapsed(q.kind, q.due_at, as_of) > interval '0'
-  FROM dedupe.review_queue q LEFT JOIN dedupe.sla_policies p USING (kind)
+  FROM dedupe.review_queue q LEFT JOIN dedupe.effective_sla_policies p USING (kind)
   WHERE q.created_at <= as_of AND (q.status = 'open' OR q.resolved_at > as_of)
   ORDER BY q.due_at, q.item_id
 $$;
 COMMENT ON FUNCTION dedupe.review_item_ages(timestamptz) IS
   'Review items open at as_of with their age, time left and time overdue on their kind''s SLA '
-  'clock: business time when dedupe.sla_policies says business_hours (a deadline passed on '
+  'clock: business time when dedupe.effective_sla_policies says business_hours (a deadline passed on '
   'Friday evening is not overdue until Monday''s opening), wall-clock time otherwise';
 
 CREATE FUNCTION dedupe.review_queue_health(as_of timestamptz DEFAULT pg_catalog.now())

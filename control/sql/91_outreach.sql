@@ -9,14 +9,27 @@ CREATE TABLE dedupe.outreach_channels (
   description         text
 );
 COMMENT ON TABLE dedupe.outreach_channels IS
-  'What a golden record must have to be reachable on a channel: each required attribute is a '
-  'golden-record column (email, phone, names, company, domain, country) or a key of '
-  'golden_records.attributes (street, postcode, city, ...), non-blank';
-INSERT INTO dedupe.outreach_channels VALUES
-  ('mail', '{street,postcode,city}', 'Physical mail: a postal address'),
-  ('email', '{email}', 'Email: an address'),
-  ('phone', '{phone}', 'Phone calls: a number');
+  'Channels an admin added or redefined (the built-in mail, email and phone apply unless a row '
+  'here redefines them; dedupe.effective_outreach_channels): what a golden record must have to be '
+  'reachable on a channel: each required attribute is a golden-record column (email, phone, '
+  'names, company, domain, country) or a key of golden_records.attributes (street, postcode, '
+  'city, ...), non-blank';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.outreach_channels', '');
+
+-- The built-in channels live here, not as rows of the table, so a restored dump of the table
+-- never collides with them (see 50_write_path_tables.sql).
+CREATE VIEW dedupe.effective_outreach_channels AS
+SELECT c.channel, c.required_attributes, c.description, false AS is_default
+FROM dedupe.outreach_channels c
+UNION ALL
+SELECT d.channel, d.required_attributes, d.description, true
+FROM (VALUES ('mail', '{street,postcode,city}'::text[], 'Physical mail: a postal address'),
+             ('email', '{email}'::text[], 'Email: an address'),
+             ('phone', '{phone}'::text[], 'Phone calls: a number')) d(channel, required_attributes, description)
+WHERE NOT EXISTS (SELECT FROM dedupe.outreach_channels c WHERE c.channel = d.channel);
+COMMENT ON VIEW dedupe.effective_outreach_channels IS
+  'The outreach channels in force: the built-in mail (street, postcode, city), email (email) and '
+  'phone (phone), each unless dedupe.outreach_channels redefines it, and the channels added there';
 
 -- The one place that knows where golden-record attributes live: identity values are
 -- columns, everything else (street, postcode, city, ARR, ...) is a key of
@@ -68,7 +81,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
        FROM dedupe._open_review_subjects s WHERE s.golden_id = g.golden_id),
     (SELECT 'no deliverable ' || c.channel || ' address: missing '
             || pg_catalog.string_agg(a.attribute, ', ' ORDER BY a.n)
-       FROM dedupe.outreach_channels c, pg_catalog.unnest(c.required_attributes) WITH ORDINALITY a(attribute, n)
+       FROM dedupe.effective_outreach_channels c, pg_catalog.unnest(c.required_attributes) WITH ORDINALITY a(attribute, n)
       WHERE c.channel = _hold_reasons.channel AND dedupe._golden_attribute(g, a.attribute) IS NULL
       GROUP BY c.channel)], NULL)
 $$;
@@ -83,7 +96,7 @@ SELECT c.channel, g.golden_id, g.owner, g.full_name, g.company, g.country,
        (SELECT pg_catalog.jsonb_object_agg(a.attribute, dedupe._golden_attribute(g, a.attribute))
           FROM pg_catalog.unnest(c.required_attributes) a(attribute)) AS address,
        g.updated_at
-FROM dedupe.golden_records g CROSS JOIN dedupe.outreach_channels c
+FROM dedupe.golden_records g CROSS JOIN dedupe.effective_outreach_channels c
 WHERE g.status = 'confirmed'
   AND NOT EXISTS (SELECT FROM dedupe._open_review_subjects s WHERE s.golden_id = g.golden_id)
   AND NOT EXISTS (SELECT FROM pg_catalog.unnest(c.required_attributes) a(attribute)
@@ -99,9 +112,9 @@ DECLARE
   g dedupe.golden_records;
   survivor bigint;
 BEGIN
-  IF NOT EXISTS (SELECT FROM dedupe.outreach_channels c WHERE c.channel = hold_reason.channel) THEN
+  IF NOT EXISTS (SELECT FROM dedupe.effective_outreach_channels c WHERE c.channel = hold_reason.channel) THEN
     RAISE EXCEPTION 'unknown outreach channel "%"', channel USING ERRCODE = '42704',
-      HINT = 'dedupe.outreach_channels lists the channels.';
+      HINT = 'dedupe.effective_outreach_channels lists the channels.';
   END IF;
   SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
   IF NOT FOUND THEN
@@ -118,8 +131,9 @@ COMMENT ON FUNCTION dedupe.hold_reason(bigint, text) IS
   'by ''; ''; NULL when it is in dedupe.outreach_ready. A merged-away id is held: use its survivor.';
 
 -- Tracking codes.
+CREATE SEQUENCE dedupe.tracking_keys_key_id_seq AS integer;
 CREATE TABLE dedupe.tracking_keys (
-  key_id     integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  key_id     integer PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.tracking_keys_key_id_seq'),
   secret     bytea NOT NULL CHECK (pg_catalog.octet_length(secret) >= 16),
   created_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
 );
@@ -127,10 +141,15 @@ COMMENT ON TABLE dedupe.tracking_keys IS
   'HMAC keys tracking codes are derived from (the newest is used; created on first use from '
   'OpenSSL''s random generator). Readable only by dedupe_admin and the extension owner. '
   'Rotating (inserting a new key) changes new codes only; issued codes stay in dedupe.mail_pieces.';
+ALTER SEQUENCE dedupe.tracking_keys_key_id_seq OWNED BY dedupe.tracking_keys.key_id;
+COMMENT ON SEQUENCE dedupe.tracking_keys_key_id_seq IS 'Ids of dedupe.tracking_keys (dumped with the table)';
+-- Dumped because issuing codes needs the keys: a dump of the database holds these secrets.
 SELECT pg_catalog.pg_extension_config_dump('dedupe.tracking_keys', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.tracking_keys_key_id_seq', '');
 
+CREATE SEQUENCE dedupe.mail_pieces_piece_id_seq;
 CREATE TABLE dedupe.mail_pieces (
-  piece_id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  piece_id          bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.mail_pieces_piece_id_seq'),
   code              text NOT NULL UNIQUE,
   golden_id         bigint NOT NULL,  -- as issued; after a merge, dedupe.surviving_golden() finds the person
   campaign          text NOT NULL CHECK (campaign <> ''),
@@ -146,7 +165,10 @@ COMMENT ON TABLE dedupe.mail_pieces IS
   'One row per tracking code issued: the golden record and campaign it was issued for, and the '
   'piece''s status (pending -> sent -> delivered | returned, enforced by a trigger)';
 CREATE INDEX mail_pieces_campaign_idx ON dedupe.mail_pieces (campaign, status);
+ALTER SEQUENCE dedupe.mail_pieces_piece_id_seq OWNED BY dedupe.mail_pieces.piece_id;
+COMMENT ON SEQUENCE dedupe.mail_pieces_piece_id_seq IS 'Ids of dedupe.mail_pieces (dumped with the table)';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.mail_pieces', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.mail_pieces_piece_id_seq', '');
 
 CREATE FUNCTION dedupe._mail_piece_transition() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -218,9 +240,9 @@ BEGIN
   IF campaign IS NULL OR pg_catalog.btrim(campaign) = '' THEN
     RAISE EXCEPTION 'a tracking code needs a campaign' USING ERRCODE = '22023';
   END IF;
-  IF NOT EXISTS (SELECT FROM dedupe.outreach_channels c WHERE c.channel = tracking_code.channel) THEN
+  IF NOT EXISTS (SELECT FROM dedupe.effective_outreach_channels c WHERE c.channel = tracking_code.channel) THEN
     RAISE EXCEPTION 'unknown outreach channel "%"', channel USING ERRCODE = '42704',
-      HINT = 'dedupe.outreach_channels lists the channels.';
+      HINT = 'dedupe.effective_outreach_channels lists the channels.';
   END IF;
   -- Locking the golden record serializes issuing for one person.
   SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden FOR UPDATE;
@@ -305,11 +327,13 @@ COMMENT ON FUNCTION dedupe.reconcile_tracking(text, text) IS
   '22P02 for a mistyped code (check character), 42704 for a code never issued, 55000 for a move '
   'the status order forbids; repeating the current status changes nothing.';
 
-REVOKE ALL ON dedupe.outreach_channels, dedupe.tracking_keys, dedupe.mail_pieces, dedupe.outreach_ready,
+REVOKE ALL ON dedupe.outreach_channels, dedupe.effective_outreach_channels, dedupe.tracking_keys, dedupe.mail_pieces, dedupe.outreach_ready,
   dedupe._open_review_subjects FROM PUBLIC;
-GRANT SELECT ON dedupe.outreach_channels, dedupe.mail_pieces, dedupe.outreach_ready TO dedupe_admin, dedupe_auditor;
+GRANT SELECT ON dedupe.outreach_channels, dedupe.effective_outreach_channels, dedupe.mail_pieces,
+  dedupe.outreach_ready TO dedupe_admin, dedupe_auditor;
 GRANT INSERT, UPDATE, DELETE ON dedupe.outreach_channels TO dedupe_admin;
 GRANT SELECT, INSERT ON dedupe.tracking_keys TO dedupe_admin;
+GRANT USAGE ON SEQUENCE dedupe.tracking_keys_key_id_seq TO dedupe_admin;  -- inserting a key draws an id
 REVOKE ALL ON FUNCTION dedupe._golden_attribute(dedupe.golden_records, text),
   dedupe._hold_reasons(dedupe.golden_records, text), dedupe._derive_tracking_code(bytea, bigint, text, integer),
   dedupe._random_bytes(integer), dedupe._absorbed_into(bigint), dedupe._mail_piece_transition(),

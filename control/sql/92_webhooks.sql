@@ -79,8 +79,9 @@ COMMENT ON TABLE dedupe.webhook_secrets IS
   'with the owner''s rights.';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_secrets', '');
 
+CREATE SEQUENCE dedupe.webhook_events_id_seq;
 CREATE TABLE dedupe.webhook_events (
-  id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id                bigint PRIMARY KEY DEFAULT pg_catalog.nextval('dedupe.webhook_events_id_seq'),
   source            text NOT NULL,
   event_id          text,
   received_at       timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
@@ -101,7 +102,11 @@ COMMENT ON TABLE dedupe.webhook_events IS
 CREATE UNIQUE INDEX webhook_events_accepted_once ON dedupe.webhook_events (source, event_id)
   WHERE outcome = 'accepted';
 CREATE INDEX webhook_events_received_idx ON dedupe.webhook_events USING brin (received_at);
+ALTER SEQUENCE dedupe.webhook_events_id_seq OWNED BY dedupe.webhook_events.id;
+COMMENT ON SEQUENCE dedupe.webhook_events_id_seq IS 'Ids of dedupe.webhook_events (dumped with the table)';
+-- The append-only guards refuse UPDATE, DELETE and TRUNCATE only: a restore's COPY passes.
 SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_events', '');
+SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_events_id_seq', '');
 
 CREATE FUNCTION dedupe._webhook_events_guard() RETURNS trigger
   AS 'MODULE_PATHNAME', 'dedupe_webhook_events_guard' LANGUAGE C;

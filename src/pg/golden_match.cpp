@@ -65,8 +65,10 @@ CachedStatement candidates(
     1);
 
 CachedStatement thresholds_query(
-    "SELECT (SELECT value FROM dedupe.settings WHERE name = 'review_threshold'),"
-    "       (SELECT value FROM dedupe.settings WHERE name = 'auto_link_threshold')",
+    "SELECT (SELECT value FROM dedupe.effective_settings"
+    "         WHERE name OPERATOR(pg_catalog.=) 'review_threshold'),"
+    "       (SELECT value FROM dedupe.effective_settings"
+    "         WHERE name OPERATOR(pg_catalog.=) 'auto_link_threshold')",
     0);
 
 CachedStatement link(

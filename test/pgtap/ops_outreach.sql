@@ -21,7 +21,7 @@ CREATE FUNCTION pg_temp.g(pk int) RETURNS bigint LANGUAGE sql AS $$
   WHERE r.source = 'out_crm' AND r.source_pk = pk::text $$;
 CREATE FUNCTION pg_temp.gate_disagreements() RETURNS bigint LANGUAGE sql AS $$
   -- the view (set-based) and hold_reason (per record) must say the same for every pair
-  SELECT count(*) FROM dedupe.golden_records g CROSS JOIN dedupe.outreach_channels c
+  SELECT count(*) FROM dedupe.golden_records g CROSS JOIN dedupe.effective_outreach_channels c
   WHERE (dedupe.hold_reason(g.golden_id, c.channel) IS NULL)
         <> EXISTS (SELECT FROM dedupe.outreach_ready r WHERE r.golden_id = g.golden_id AND r.channel = c.channel) $$;
 SELECT dedupe.confirm(pg_temp.g(n)) FROM unnest(ARRAY[1, 2, 4, 5]) n;
