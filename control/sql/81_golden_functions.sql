@@ -253,6 +253,43 @@ END $$;
 COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
   'internal: links a record to a golden record (NULL: a new one) and audits it';
 
+-- Records the matcher has no candidate for at all (no other record shares a key component,
+-- the full name or the name block) each start their own golden record: the same rows
+-- dedupe._link(record, NULL, 'new_golden_record:no_candidate', ...) would write one by one,
+-- in three statements for the whole set. A bulk load of new people takes this path.
+CREATE FUNCTION dedupe._new_golden_records(records bigint[], actor name, explanation jsonb)
+RETURNS integer
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  created bigint[];
+BEGIN
+  WITH fresh AS (
+    SELECT r.*, pg_catalog.nextval('dedupe.golden_records_golden_id_seq') AS golden_id
+    FROM dedupe.records r WHERE r.record_id = ANY (records) ORDER BY r.record_id),
+  golden AS (
+    INSERT INTO dedupe.golden_records (golden_id, key, external_id, email, phone, first_name, last_name,
+                                       full_name, company, domain, country, attributes, owner)
+    SELECT f.golden_id, f.key, f.external_id, f.email, f.phone, f.first_name, f.last_name,
+           nullif(pg_catalog.concat_ws(' ', f.first_name, f.last_name), ''), f.company, f.domain,
+           f.country, f.attributes, ''
+    FROM fresh f RETURNING golden_records.golden_id),
+  links AS (
+    INSERT INTO dedupe.record_links (record_id, golden_id, rule, score, linked_by)
+    SELECT f.record_id, f.golden_id, 'new_golden_record:no_candidate', 0, actor FROM fresh f),
+  audit AS (
+    INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, score, inputs)
+    SELECT actor, f.source, f.source_pk, f.record_id, 'linked', 'new_golden_record:no_candidate', 0,
+           coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', f.golden_id)
+    FROM fresh f ORDER BY f.record_id)
+  SELECT pg_catalog.array_agg(g.golden_id) INTO created FROM golden g;
+  -- Owners from the values each golden record starts with, as dedupe._link() does.
+  UPDATE dedupe.golden_records g SET owner = dedupe._owner_for(g) WHERE g.golden_id = ANY (created);
+  RETURN coalesce(pg_catalog.array_length(created, 1), 0);
+END $$;
+COMMENT ON FUNCTION dedupe._new_golden_records(bigint[], name, jsonb) IS
+  'internal: a new golden record for each record that has no match candidate, set-based';
+REVOKE ALL ON FUNCTION dedupe._new_golden_records(bigint[], name, jsonb) FROM PUBLIC;
+
 -- A linked record whose identity changed so that it no longer belongs to its golden record
 -- leaves it (the matcher then links, reviews or starts a new golden record for it).
 CREATE FUNCTION dedupe._detach(record bigint, actor name, explanation jsonb) RETURNS bigint

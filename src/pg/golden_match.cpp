@@ -1,5 +1,7 @@
 #include "pg/golden_match.hpp"
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -63,6 +65,29 @@ CachedStatement candidates(
     "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id)"
     " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id",
     1);
+
+// The staged records that share nothing with any other record (key component, full name,
+// name block): their decision is "new golden record" whatever order they are matched in.
+CachedStatement without_candidates(
+    "SELECT r.record_id FROM dedupe.records r"
+    " WHERE r.record_id = ANY ($1::pg_catalog.int8[]) AND r.valid"
+    "   AND NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.record_id = r.record_id)"
+    "   AND NOT EXISTS (SELECT FROM dedupe.review_queue q"
+    "                   WHERE q.record_id = r.record_id AND q.status = 'open')"
+    "   AND NOT EXISTS (SELECT FROM dedupe.records o WHERE o.key OPERATOR(dedupe.&&) r.key"
+    "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
+    "   AND NOT EXISTS (SELECT FROM dedupe.records o"
+    "                   WHERE o.full_name OPERATOR(pg_catalog.=) r.full_name"
+    "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
+    "   AND NOT EXISTS (SELECT FROM dedupe.records o"
+    "                   WHERE o.name_block OPERATOR(pg_catalog.=) r.name_block"
+    "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)",
+    1);
+
+CachedStatement new_golden_records(
+    "SELECT dedupe._new_golden_records($1::pg_catalog.int8[], $2::pg_catalog.name,"
+    " $3::pg_catalog.jsonb)",
+    3);
 
 CachedStatement thresholds_query(
     "SELECT (SELECT value FROM dedupe.effective_settings"
@@ -170,6 +195,29 @@ void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) 
   }
 }
 
+// Gives every staged record without any candidate its own golden record in one statement per
+// actor (a bulk load of new people); returns the records it handled.
+std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& staged,
+                                               const std::vector<int64_t>& ids,
+                                               const golden::Thresholds& thresholds) {
+  std::set<int64_t> handled;
+  if (staged.size() < 2) return handled;  // one row: the ordinary path costs the same
+  const uint64 n = without_candidates.run({array_text(ids)});
+  for (uint64 i = 0; i < n; ++i) handled.insert(std::stoll(*value(static_cast<int>(i), 1)));
+  if (handled.empty()) return handled;
+  // The decision the matcher makes for a record with no candidate, explained once.
+  const std::string explanation = golden::to_json(golden::decide(golden::Person{}, {}, thresholds));
+  std::map<std::string, std::vector<int64_t>> by_actor;
+  for (const StagedMatch& s : staged)
+    if (handled.count(s.record_id)) by_actor[s.actor].push_back(s.record_id);
+  for (auto& [actor, records] : by_actor) {
+    std::sort(records.begin(), records.end());
+    records.erase(std::unique(records.begin(), records.end()), records.end());
+    new_golden_records.run({array_text(records), actor, explanation});
+  }
+  return handled;
+}
+
 }  // namespace
 
 void match_staged_records(const std::vector<StagedMatch>& staged) {
@@ -178,7 +226,8 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   for (const auto& s : staged) ids.push_back(s.record_id);
   lock_components.run({array_text(ids)});
   const golden::Thresholds thresholds = read_thresholds();
-  std::set<int64_t> done;  // a row staged twice in one statement is matched once
+  // a row staged twice in one statement is matched once
+  std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, thresholds);
   for (const StagedMatch& s : staged) {
     if (!done.insert(s.record_id).second) continue;
     check_for_interrupts();

@@ -1,7 +1,7 @@
 -- Golden records: extra attributes (lead score, ARR, product, address), their survivorship,
 -- owner rules over them, and high-value escalation of review items.
 BEGIN;
-SELECT plan(39);
+SELECT plan(45);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE r_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text,
@@ -122,6 +122,34 @@ INSERT INTO r_crm VALUES (1100, 'john.smith@one.example', NULL, 'John', 'Smith',
 INSERT INTO r_form VALUES (1100, 'jsmith@two.example', NULL, 'John', 'Smith', 'US', 1, NULL, NULL, NULL);
 SELECT is((pg_temp.item('r_form', 1100)).golden_id, (pg_temp.golden('r_crm', 1100)).golden_id,
   'the exact namesake is proposed for review, not crowded out of the block');
+
+-- A multi-row write: rows with no candidate at all start their golden records in one set-based
+-- step; rows of the same statement that share a key still find each other
+SET LOCAL track_functions = 'all';
+INSERT INTO r_form (id, email, country, lead_score)
+SELECT 3000 + n, 'form' || n || '@bulk.example', CASE WHEN n % 2 = 0 THEN 'DE' ELSE 'US' END, 80 + n
+FROM generate_series(1, 20) n
+UNION ALL VALUES (3100, 'twin@bulk.example', 'US', 1), (3101, 'TWIN@bulk.example', 'US', 1);
+SELECT is((SELECT calls FROM pg_stat_xact_user_functions WHERE schemaname = 'dedupe' AND funcname = '_new_golden_records'),
+  1::bigint, 'they took the set-based path, once');
+SELECT is((SELECT count(DISTINCT l.golden_id) FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+           WHERE r.source = 'form' AND r.source_pk::int BETWEEN 3001 AND 3020), 20::bigint,
+  '20 unrelated rows: 20 golden records');
+SELECT is((SELECT count(*) FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+           WHERE r.source = 'form' AND r.source_pk::int BETWEEN 3001 AND 3020
+             AND l.rule = 'new_golden_record:no_candidate'), 20::bigint, 'each linked by the no-candidate rule');
+SELECT is((pg_temp.golden('r_form', 3101)).golden_id, (pg_temp.golden('r_form', 3100)).golden_id,
+  'two rows of the same statement with one email: one golden record');
+SELECT is((SELECT count(*) FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+           JOIN dedupe.audit_log a ON a.record_id = r.record_id AND a.decision = 'linked'
+                                  AND (a.inputs ->> 'golden_id')::bigint = l.golden_id
+                                  AND a.inputs ->> 'decision' = 'new_golden_record'
+           WHERE r.source = 'form' AND r.source_pk::int BETWEEN 3001 AND 3020), 20::bigint,
+  'every one of them audited with its golden record and the explanation');
+SELECT is((SELECT array_agg(DISTINCT g.owner ORDER BY g.owner) FROM dedupe.records r
+           JOIN dedupe.record_links l USING (record_id) JOIN dedupe.golden_records g USING (golden_id)
+           WHERE r.source = 'form' AND r.source_pk::int BETWEEN 3001 AND 3020),
+  ARRAY['dach-strategic', 'unassigned'], 'owner rules apply to golden records started in bulk');
 
 -- High value: a doubt about a big account is escalated with its own SLA
 INSERT INTO r_form VALUES (2, 'm.lopez@other.com', NULL, 'Mia', 'Lopes', 'US', 5, NULL, NULL, NULL);
