@@ -16,6 +16,12 @@ std::string_view text_arg(FunctionCallInfo fcinfo, int n);
 // A palloc'd text datum holding s.
 Datum text_datum(std::string_view s);
 
+// The bytes of a bytea argument (detoasted, valid for the rest of the call).
+std::string_view bytea_arg(FunctionCallInfo fcinfo, int n);
+
+// A palloc'd bytea datum holding the bytes.
+Datum bytea_datum(std::string_view bytes);
+
 // A palloc'd one-dimensional text[] datum.
 Datum text_array_datum(const std::vector<std::string>& items);
 

@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "core/ops/hmac.hpp"
 #include "core/ops/tracking_code.hpp"
-#include "pg/bytea_io.hpp"
+#include "pg/datum_io.hpp"
 #include "pg/datum_io.hpp"
 
 // dedupe.normalize_tracking_code(text) -> text: the printed form, or 22P02.

@@ -1,7 +1,7 @@
 // SQL entry points of webhook intake: HMAC-SHA256 and the signature check. The freshness
 // and replay rules are SQL (control/sql/92_webhooks.sql); the crypto is OpenSSL's.
 #include "core/ops/webhook_signature.hpp"
-#include "pg/bytea_io.hpp"
+#include "pg/datum_io.hpp"
 #include "pg/datum_io.hpp"
 
 // dedupe.hmac_sha256(data bytea, key bytea) -> bytea

@@ -95,14 +95,22 @@ for label, watched in (("unwatched", False), ("watched", True)):
 
 data = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
                for i in range(INSERTS + 1, INSERTS + COPY_ROWS + 1))
+
+
+def copy_rates(prefix, rows):
+    """COPY the same rows into an unwatched and a watched table; prints and returns rows/s."""
+    rates = {}
+    for label, watched in (("unwatched", False), ("watched", True)):
+        table(f"{prefix}_{label}", watched)
+        t0 = time.perf_counter()
+        cur.copy_expert(f"COPY {prefix}_{label} {COLUMNS} FROM STDIN", io.StringIO(rows))
+        rates[label] = COPY_ROWS / (time.perf_counter() - t0)
+        print(f"  {label:10s} {rates[label]:>10,.0f} rows/s")
+    return rates
+
+
 print(f"\nCOPY of {COPY_ROWS} rows")
-rates = {}
-for label, watched in (("unwatched", False), ("watched", True)):
-    table(f"c_{label}", watched)
-    t0 = time.perf_counter()
-    cur.copy_expert(f"COPY c_{label} {COLUMNS} FROM STDIN", io.StringIO(data))
-    rates[label] = COPY_ROWS / (time.perf_counter() - t0)
-    print(f"  {label:10s} {rates[label]:>10,.0f} rows/s")
+rates = copy_rates("c", data)
 print(f"  watched/unwatched: {rates['watched'] / rates['unwatched']:.1%}")
 # A list of people nobody has seen: new emails, phones and family names (a partner's fresh leads).
 NEW = ['zor', 'quib', 'yelt', 'graum', 'skov', 'vreb', 'plon', 'xand', 'frim', 'jusk', 'thol', 'wemb',
@@ -114,12 +122,7 @@ fresh = "".join(f"{i}\tlead{i}@partner.example\t(303) {i % 1000:03d}-{i // 1000 
                 f"{random.choice(GIVEN)}\t{''.join(random.choice(NEW) for _ in range(4))}\n"
                 for i in range(1, COPY_ROWS + 1))
 print(f"\nCOPY of {COPY_ROWS} new people (no shared email or phone)")
-for label, watched in (("unwatched", False), ("watched", True)):
-    table(f"n_{label}", watched)
-    t0 = time.perf_counter()
-    cur.copy_expert(f"COPY n_{label} {COLUMNS} FROM STDIN", io.StringIO(fresh))
-    rates[label] = COPY_ROWS / (time.perf_counter() - t0)
-    print(f"  {label:10s} {rates[label]:>10,.0f} rows/s")
+rates = copy_rates("n", fresh)
 cur.execute("SELECT count(*) FILTER (WHERE l.rule = 'new_golden_record:no_candidate'), count(*)"
             " FROM dedupe.records r JOIN dedupe.record_links l USING (record_id) WHERE r.source = 'n_watched'")
 no_candidate, linked = cur.fetchone()
