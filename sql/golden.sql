@@ -26,6 +26,6 @@ SELECT dedupe.explain(4, 5)->>'decision' AS decision, dedupe.explain(4, 5)->>'ru
 SELECT dedupe.business_due_at('2026-11-20 16:00+00', '8 hours', 'Europe/Berlin') AT TIME ZONE 'Europe/Berlin' AS due_berlin_local;
 SELECT dedupe.business_due_at('2026-11-20 16:00+00', '8 hours', 'Mars/Base');
 \echo :LAST_ERROR_SQLSTATE
-SELECT dedupe.unwatch(t::regclass) FROM (VALUES ('hs'), ('sf'), ('ev')) v(t);
+SELECT dedupe.unwatch(t::regclass, forget_records => true) FROM (VALUES ('hs'), ('sf'), ('ev')) v(t);
 SELECT count(*) AS golden_records_left FROM dedupe.golden_records;
 DROP TABLE hs, sf, ev;

@@ -6,8 +6,16 @@ CREATE FUNCTION dedupe.watch_trigger() RETURNS trigger
   AS 'MODULE_PATHNAME', 'dedupe_watch_trigger'
   LANGUAGE C SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION dedupe.watch_trigger() IS
-  'BEFORE INSERT OR UPDATE row trigger installed by dedupe.watch(): normalizes, validates, honours '
-  'idempotency keys, stages the row in dedupe.records and audits the decision';
+  'BEFORE INSERT OR UPDATE row trigger installed by dedupe.watch(): skips replays of a processed '
+  'idempotency key, quarantines invalid rows (on_invalid = quarantine) and fills the key column';
+
+CREATE FUNCTION dedupe.watch_stage_trigger() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'dedupe_watch_stage_trigger'
+  LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe.watch_stage_trigger() IS
+  'AFTER INSERT OR UPDATE row trigger installed by dedupe.watch(): normalizes and validates the '
+  'row as PostgreSQL wrote it and stages it for dedupe.records, so a row that was not written '
+  '(ON CONFLICT DO NOTHING, a BEFORE trigger returning NULL) leaves no record';
 
 CREATE FUNCTION dedupe.watch_flush_trigger() RETURNS trigger
   AS 'MODULE_PATHNAME', 'dedupe_watch_flush_trigger'
@@ -21,6 +29,14 @@ CREATE FUNCTION dedupe.watch_delete_trigger() RETURNS trigger
   LANGUAGE C SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION dedupe.watch_delete_trigger() IS
   'AFTER DELETE row trigger installed by dedupe.watch(): removes the staged record and audits it';
+
+CREATE FUNCTION dedupe._stage_existing_rows(tbl regclass) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'dedupe_stage_existing_rows'
+  LANGUAGE C VOLATILE STRICT SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION dedupe._stage_existing_rows(regclass) IS
+  'internal: stages the rows a table holds when dedupe.watch() installs its triggers (reading '
+  'them with the caller''s rights; NOTICE every 100,000 rows) and forgets records of rows that '
+  'are gone; returns the number of rows staged';
 
 CREATE FUNCTION dedupe._is_known_region(region text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'dedupe_is_known_region'
@@ -44,6 +60,11 @@ DECLARE
   coltype oid;
 BEGIN
   IF col IS NULL THEN RETURN; END IF;
+  IF kind = 'match_key' AND EXISTS (SELECT FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl
+                                       AND a.attname = col AND a.attgenerated <> '') THEN
+    RAISE EXCEPTION 'column "%" mapped as % is a generated column', col, role USING ERRCODE = '0A000',
+      HINT = 'dedupe.watch() fills the key column itself: map a plain dedupe.match_key column.';
+  END IF;
   SELECT a.atttypid INTO coltype FROM pg_catalog.pg_attribute a
    WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
   IF coltype IS NULL THEN
@@ -62,6 +83,69 @@ END $$;
 COMMENT ON FUNCTION dedupe._check_mapped_column(regclass, text, name, text) IS
   'internal: validates one column mapping of dedupe.watch()';
 
+-- The shapes of table the triggers can keep dedupe.records in step with, checked once by
+-- dedupe.watch(): a plain table that is no partition (rows written through a partitioned
+-- parent fire the partition's row triggers but only the parent's statement triggers, and
+-- TRUNCATE, DETACH or DROP of a partition fire none of the parent's), an id column that
+-- identifies a row by itself, and no generated column where the BEFORE trigger needs a value
+-- (PostgreSQL computes generated columns after BEFORE triggers run).
+CREATE FUNCTION dedupe._check_watchable(tbl regclass, id_column name, identity_columns name[],
+  on_invalid text, key_column name)
+RETURNS void LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  kind "char";
+  id_attnum int2;
+  generated name;
+BEGIN
+  SELECT c.relkind INTO kind FROM pg_catalog.pg_class c WHERE c.oid = tbl;
+  IF kind = 'p' THEN
+    RAISE EXCEPTION '% is a partitioned table', tbl USING ERRCODE = '0A000',
+      HINT = 'Watch a plain table; partitioned tables are not supported yet.';
+  ELSIF kind IS DISTINCT FROM 'r' THEN
+    RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = '42809';
+  ELSIF (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid = tbl) THEN
+    RAISE EXCEPTION '% is a partition', tbl USING ERRCODE = '0A000',
+      HINT = 'Watch a plain table; partitioned tables are not supported yet.';
+  END IF;
+  SELECT a.attnum INTO id_attnum FROM pg_catalog.pg_attribute a
+   WHERE a.attrelid = tbl AND a.attname = id_column AND NOT a.attisdropped;
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_index i
+                  WHERE i.indrelid = tbl AND i.indisunique AND i.indisvalid AND i.indnkeyatts = 1
+                    AND i.indkey[0] = id_attnum AND i.indpred IS NULL AND i.indexprs IS NULL) THEN
+    RAISE EXCEPTION 'id_column "%" does not identify a row of % by itself', id_column, tbl
+      USING ERRCODE = '42P10',
+      HINT = 'Map a column with a primary key or unique index of its own; one record is kept per id.';
+  END IF;
+  SELECT a.attname INTO generated FROM pg_catalog.pg_attribute a
+   WHERE a.attrelid = tbl AND a.attgenerated <> '' AND NOT a.attisdropped
+     AND (a.attname = id_column OR ((on_invalid = 'quarantine' OR key_column IS NOT NULL)
+                                     AND a.attname = ANY (identity_columns)))
+   LIMIT 1;
+  IF generated IS NOT NULL THEN
+    RAISE EXCEPTION 'column "%" of % is a generated column', generated, tbl USING ERRCODE = '0A000',
+      HINT = 'Generated columns are computed after BEFORE triggers, which need the id column, and '
+             'the identity columns in quarantine mode or with a key column; map the columns they '
+             'are computed from.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION dedupe._check_watchable(regclass, name, name[], text, name) IS
+  'internal: refuses the table shapes the watch triggers cannot keep dedupe.records in step with';
+
+-- The triggers dedupe.watch() installs, by name: dropped together wherever they go.
+CREATE FUNCTION dedupe._drop_watch_triggers(tbl regclass) RETURNS void LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['dedupe_watch', 'dedupe_watch_stage', 'dedupe_watch_flush',
+                           'dedupe_watch_delete', 'dedupe_watch_truncate'] LOOP
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', t, tbl);
+  END LOOP;
+END $$;
+COMMENT ON FUNCTION dedupe._drop_watch_triggers(regclass) IS
+  'internal: removes the triggers dedupe.watch() installed on a table';
+
 CREATE FUNCTION dedupe.watch(
   tbl regclass, source text,
   id_column name, external_id name DEFAULT NULL, email name DEFAULT NULL, phone name DEFAULT NULL,
@@ -73,7 +157,9 @@ RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
   result dedupe.sources;
+  previous regclass;
   args text;
+  staged bigint;
 BEGIN
   IF on_invalid IS NULL OR on_invalid NOT IN ('reject', 'quarantine', 'flag') THEN
     RAISE EXCEPTION 'on_invalid must be reject, quarantine or flag, not %', coalesce(on_invalid, 'NULL')
@@ -90,10 +176,9 @@ BEGIN
     RAISE EXCEPTION 'a watched table needs at least one identity column'
       USING ERRCODE = '22023', HINT = 'Map external_id, email or phone.';
   END IF;
-  IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = tbl) NOT IN ('r', 'p') THEN
-    RAISE EXCEPTION '% is not a table', tbl USING ERRCODE = '42809';
-  END IF;
   PERFORM dedupe._check_mapped_column(tbl, 'id_column', id_column, 'any');
+  PERFORM dedupe._check_watchable(tbl, id_column, ARRAY[external_id, email, phone, first_name,
+    last_name, full_name, company, domain, country], on_invalid, key_column);
   PERFORM dedupe._check_mapped_column(tbl, 'external_id', external_id, 'any');
   PERFORM dedupe._check_mapped_column(tbl, 'email', email, 'string');
   PERFORM dedupe._check_mapped_column(tbl, 'phone', phone, 'string');
@@ -108,6 +193,12 @@ BEGIN
   PERFORM dedupe._check_mapped_column(tbl, 'attributes', a, 'any') FROM unnest(attributes) a;
   IF array_position(attributes, NULL) IS NOT NULL THEN
     RAISE EXCEPTION 'attributes must not contain NULL' USING ERRCODE = '22004';
+  END IF;
+
+  -- A source moved to another table leaves nothing behind on the one it watched before.
+  SELECT s.relid INTO previous FROM dedupe.sources s WHERE s.source = watch.source AND s.watching;
+  IF previous IS NOT NULL AND previous <> tbl THEN
+    PERFORM dedupe._drop_watch_triggers(previous);
   END IF;
 
   INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,
@@ -138,20 +229,23 @@ BEGIN
     quote_literal('idempotency_key=' || result.idempotency_key),
     quote_literal('key_column=' || result.key_column),
     (SELECT string_agg(quote_literal('attribute=' || a), ', ' ORDER BY a) FROM unnest(result.attributes) a));
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
+  PERFORM dedupe._drop_watch_triggers(tbl);
   EXECUTE format('CREATE TRIGGER dedupe_watch_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
                  'EXECUTE FUNCTION dedupe.watch_truncate_trigger(%s)', tbl, quote_literal(result.source));
   EXECUTE format('CREATE TRIGGER dedupe_watch BEFORE INSERT OR UPDATE ON %s FOR EACH ROW '
                  'EXECUTE FUNCTION dedupe.watch_trigger(%s)', tbl, args);
+  EXECUTE format('CREATE TRIGGER dedupe_watch_stage AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+                 'EXECUTE FUNCTION dedupe.watch_stage_trigger(%s)', tbl, args);
   EXECUTE format('CREATE TRIGGER dedupe_watch_flush AFTER INSERT OR UPDATE ON %s '
                  'FOR EACH STATEMENT EXECUTE FUNCTION dedupe.watch_flush_trigger()', tbl);
   EXECUTE format('CREATE TRIGGER dedupe_watch_delete AFTER DELETE ON %s FOR EACH ROW '
                  'EXECUTE FUNCTION dedupe.watch_delete_trigger(%s)', tbl, quote_literal(result.source));
 
-  PERFORM dedupe._audit(result.source, NULL, 'watched', pg_catalog.to_jsonb(result), NULL);
+  -- The rows already there (all of them when the table was watched before, under whatever
+  -- mapping): upserted by id, so records keep their links and the human decisions about them.
+  staged := dedupe._stage_existing_rows(tbl);
+  PERFORM dedupe._audit(result.source, NULL, 'watched',
+                        pg_catalog.to_jsonb(result) || pg_catalog.jsonb_build_object('rows_staged', staged), NULL);
   RETURN result;
 END $$;
 COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name, name,
@@ -163,7 +257,8 @@ COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, n
   'survivorship, into the golden record, where owner and high-value rules can test them. Re-watching '
   'a source updates its mapping.';
 
-CREATE FUNCTION dedupe.unwatch(tbl regclass) RETURNS void LANGUAGE plpgsql VOLATILE
+CREATE FUNCTION dedupe.unwatch(tbl regclass, forget_records boolean DEFAULT false) RETURNS void
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
   src text;
@@ -172,15 +267,18 @@ BEGIN
   IF src IS NULL THEN
     RAISE EXCEPTION 'table % is not watched', tbl USING ERRCODE = '42704';
   END IF;
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch ON %s', tbl);
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_delete ON %s', tbl);
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_flush ON %s', tbl);
-  EXECUTE format('DROP TRIGGER IF EXISTS dedupe_watch_truncate ON %s', tbl);
-  -- The registration stays (quarantined rows and the audit log refer to it); staged records go.
+  PERFORM dedupe._drop_watch_triggers(tbl);
+  -- The registration stays (quarantined rows and the audit log refer to it). So do the
+  -- records, with their golden records, confirmations and overrides, unless asked: watching
+  -- the table again brings them up to date instead of starting over.
   UPDATE dedupe.sources SET watching = false, updated_at = pg_catalog.now() WHERE source = src;
-  PERFORM dedupe._forget_records(src, NULL);  -- golden records follow their members
-  PERFORM dedupe._audit(src, NULL, 'unwatched', NULL, NULL);
+  IF forget_records THEN
+    PERFORM dedupe._forget_records(src, NULL);  -- golden records follow their members
+  END IF;
+  PERFORM dedupe._audit(src, NULL, 'unwatched',
+                        pg_catalog.jsonb_build_object('forget_records', forget_records), NULL);
 END $$;
-COMMENT ON FUNCTION dedupe.unwatch(regclass) IS
-  'Removes the dedupe triggers from a watched table and its staged records; the registration, '
-  'quarantine and audit history stay';
+COMMENT ON FUNCTION dedupe.unwatch(regclass, boolean) IS
+  'Removes the dedupe triggers from a watched table. Its records and golden-record links stay '
+  '(a later dedupe.watch() re-stages the table and keeps human decisions) unless forget_records '
+  'is true; the registration, quarantine and audit history always stay';

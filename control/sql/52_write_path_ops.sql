@@ -74,23 +74,65 @@ COMMENT ON FUNCTION dedupe.purge_audit_log(interval) IS
   'records the purge itself in the audit log. Execute is granted to dedupe_admin only.';
 REVOKE ALL ON FUNCTION dedupe.purge_audit_log(interval) FROM PUBLIC;
 
--- Disabling the guard triggers (ALTER TABLE ... DISABLE TRIGGER) would defeat them; an event
--- trigger refuses any ALTER TABLE on the audit log. (Superusers can still disable event
--- triggers: append-only holds for every role below superuser.)
-CREATE FUNCTION dedupe._protect_audit_log() RETURNS event_trigger LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp AS $$
+-- ALTER TABLE anywhere in the database, checked at its end:
+--  * the audit log: disabling its guard triggers would defeat them, so any ALTER TABLE of it
+--    is refused, for its owner too (superusers can still disable event triggers: append-only
+--    holds for every role below superuser);
+--  * a watched table attached as a partition: rows written through the parent would end no
+--    statement on it (see dedupe._check_watchable), so that is refused too.
+-- It fires for every role's DDL: SECURITY DEFINER, reading only catalogs and dedupe.sources,
+-- so a role with no rights on schema dedupe can alter its own tables.
+CREATE FUNCTION dedupe._check_altered_tables() RETURNS event_trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  partition regclass;
 BEGIN
   IF EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() c
-              WHERE c.classid = 'pg_catalog.pg_class'::regclass
-                AND c.objid = 'dedupe.audit_log'::regclass) THEN
+              WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND c.objid OPERATOR(pg_catalog.=) 'dedupe.audit_log'::pg_catalog.regclass) THEN
     RAISE EXCEPTION 'dedupe.audit_log is append-only: % is refused', tg_tag
       USING ERRCODE = '42501';
   END IF;
+  SELECT s.relid INTO partition FROM dedupe.sources s
+    JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) s.relid::pg_catalog.oid
+   WHERE s.watching AND r.relispartition LIMIT 1;
+  IF partition IS NOT NULL THEN
+    RAISE EXCEPTION 'watched table % cannot become a partition', partition USING ERRCODE = '0A000',
+      HINT = 'Call dedupe.unwatch() first; partitioned tables are not supported yet.';
+  END IF;
 END $$;
-COMMENT ON FUNCTION dedupe._protect_audit_log() IS
-  'internal: event trigger function refusing ALTER TABLE on dedupe.audit_log';
-CREATE EVENT TRIGGER dedupe_protect_audit_log ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
-  EXECUTE FUNCTION dedupe._protect_audit_log();
+COMMENT ON FUNCTION dedupe._check_altered_tables() IS
+  'internal: event trigger function refusing ALTER TABLE on dedupe.audit_log and the attachment '
+  'of a watched table as a partition';
+CREATE EVENT TRIGGER dedupe_check_altered_tables ON ddl_command_end WHEN TAG IN ('ALTER TABLE')
+  EXECUTE FUNCTION dedupe._check_altered_tables();
+
+-- DROP TABLE of a watched table (or a DROP SCHEMA / DROP OWNED that takes it along) fires no
+-- DML trigger: the registration stops watching and the table's records and their golden
+-- records' memberships go with it, audited. SECURITY DEFINER: the role dropping its table
+-- has no rights on dedupe.*; the function reads only the catalog's list of dropped objects.
+CREATE FUNCTION dedupe._forget_dropped_tables() RETURNS event_trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  src text;
+BEGIN
+  FOR src IN
+    SELECT s.source FROM dedupe.sources s
+      JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+        ON d.objid OPERATOR(pg_catalog.=) s.relid::pg_catalog.oid AND d.objsubid = 0
+       AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+     WHERE s.watching
+  LOOP
+    UPDATE dedupe.sources SET watching = false, updated_at = pg_catalog.now() WHERE source = src;
+    PERFORM dedupe._forget_records(src, NULL);
+    PERFORM dedupe._audit(src, NULL, 'unwatched', NULL, 'the watched table was dropped');
+  END LOOP;
+END $$;
+COMMENT ON FUNCTION dedupe._forget_dropped_tables() IS
+  'internal: event trigger function: a dropped watched table stops being watched and its '
+  'records are forgotten';
+CREATE EVENT TRIGGER dedupe_forget_dropped_tables ON sql_drop
+  EXECUTE FUNCTION dedupe._forget_dropped_tables();
 
 -- Privileges: configuration is written only by the extension owner and dedupe_admin; the
 -- triggers switch to the owner's rights, so writers of watched tables need no grants here.
@@ -104,11 +146,11 @@ GRANT SELECT ON dedupe.audit_log TO dedupe_admin, dedupe_auditor;
 GRANT EXECUTE ON FUNCTION dedupe.purge_audit_log(interval) TO dedupe_admin;
 REVOKE ALL ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name,
   name, name, text, name, text, name, name[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION dedupe.unwatch(regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dedupe.unwatch(regclass, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe.release(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe.purge_idempotency_keys(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name,
-  name, name, name, text, name, text, name, name[]), dedupe.unwatch(regclass), dedupe.release(bigint),
+  name, name, name, text, name, text, name, name[]), dedupe.unwatch(regclass, boolean), dedupe.release(bigint),
   dedupe.purge_idempotency_keys(interval) TO dedupe_admin;
 
 CREATE FUNCTION dedupe._audit(source text, source_pk text, decision text, inputs jsonb, reason text)

@@ -28,6 +28,21 @@ struct Pending {
 std::vector<Pending> pending;
 bool callbacks_registered = false;
 
+struct Claim {
+  Oid relid;
+  std::string source, key;
+  SubTransactionId subxact;
+  bool confirmed = false;
+};
+std::vector<Claim> claims;
+
+CachedStatement withdraw_claims(
+    "DELETE FROM dedupe.idempotency_keys k USING ROWS FROM ("
+    "  pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[])) "
+    "  AS u(source, key) "
+    "WHERE k.source OPERATOR(pg_catalog.=) u.source AND k.key OPERATOR(pg_catalog.=) u.key",
+    2);
+
 // When one statement stages the same row twice (INSERT ... ON CONFLICT DO UPDATE fires the
 // insert and the update trigger), the last version wins in dedupe.records; both decisions
 // are audited.
@@ -82,7 +97,13 @@ void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
   pending.erase(std::remove_if(pending.begin(), pending.end(),
                                [&](const Pending& p) { return p.subxact >= aborted; }),
                 pending.end());
+  // The aborted subtransaction's claims were rolled back with it.
+  claims.erase(std::remove_if(claims.begin(), claims.end(),
+                              [&](const Claim& c) { return c.subxact >= aborted; }),
+               claims.end());
 }
+
+void register_callbacks();
 
 // The record's key in match_key's text form, built from the already-normalized components
 // (normalizing the phone again in SQL would double the cost of a staged row).
@@ -96,6 +117,12 @@ extern "C" void on_xact_event(XactEvent event, void*) noexcept {
     case XACT_EVENT_ABORT:
     case XACT_EVENT_PARALLEL_ABORT:
       pending.clear();
+      claims.clear();
+      break;
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PREPARE:
+      claims.clear();
       break;
     case XACT_EVENT_PRE_COMMIT:
     case XACT_EVENT_PARALLEL_PRE_COMMIT:
@@ -119,16 +146,49 @@ extern "C" void on_subxact_event(SubXactEvent event, SubTransactionId mySubid, S
   if (event == SUBXACT_EVENT_ABORT_SUB) drop_rows_of_aborted(mySubid);
 }
 
+void register_callbacks() {
+  if (callbacks_registered) return;
+  pg_call([] {
+    RegisterXactCallback(on_xact_event, nullptr);
+    RegisterSubXactCallback(on_subxact_event, nullptr);
+  });
+  callbacks_registered = true;
+}
+
 }  // namespace
 
-void stage_row(StagedRow row) {
-  if (!callbacks_registered) {
-    pg_call([] {
-      RegisterXactCallback(on_xact_event, nullptr);
-      RegisterSubXactCallback(on_subxact_event, nullptr);
-    });
-    callbacks_registered = true;
+void note_claim(Oid relid, const std::string& source, const std::string& key) {
+  register_callbacks();
+  const SubTransactionId subxact = pg_call([] { return GetCurrentSubTransactionId(); });
+  claims.push_back({relid, source, key, subxact});
+}
+
+void confirm_claim(const std::string& source, const std::string& key) {
+  for (Claim& c : claims)
+    if (!c.confirmed && c.source == source && c.key == key) c.confirmed = true;
+}
+
+void end_statement(Oid relid) {
+  flush_staged_rows();
+  std::vector<std::vector<std::optional<std::string>>> unwritten(2);
+  std::vector<Claim> kept;
+  for (Claim& c : claims) {
+    if (c.relid != relid) {
+      kept.push_back(std::move(c));
+    } else if (!c.confirmed) {
+      unwritten[0].push_back(c.source);
+      unwritten[1].push_back(c.key);
+    }
   }
+  claims.swap(kept);
+  if (unwritten[0].empty()) return;
+  OwnerRights rights;
+  SpiSession spi;
+  withdraw_claims.run_columns(unwritten);
+}
+
+void stage_row(StagedRow row) {
+  register_callbacks();
   const SubTransactionId subxact = pg_call([] { return GetCurrentSubTransactionId(); });
   pending.push_back({std::move(row), subxact});
   if (pending.size() >= kFlushEvery) flush_staged_rows();

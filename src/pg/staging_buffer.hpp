@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/normalize/record.hpp"
+#include "pg/guard.hpp"
 
 namespace dedupe::pg {
 
@@ -28,5 +29,17 @@ void stage_row(StagedRow row);
 // Writes every staged row (records upsert + audit rows, two statements' worth of work in
 // one SPI execution) with the extension owner's rights. A no-op when nothing is staged.
 void flush_staged_rows();
+
+// Idempotency keys are claimed in the BEFORE row trigger, but PostgreSQL may then not write
+// the row (INSERT ... ON CONFLICT DO NOTHING, a later BEFORE trigger returning NULL). The
+// claim is noted here, confirmed by the AFTER row trigger that sees the written row, and a
+// claim still unconfirmed when the statement ends is withdrawn, so a later delivery of the
+// same key is not dropped as a replay of a row that was never stored.
+void note_claim(Oid relid, const std::string& source, const std::string& key);
+void confirm_claim(const std::string& source, const std::string& key);
+
+// The end of a statement on a watched table: flushes, then withdraws the claims of that
+// table the statement made but never wrote.
+void end_statement(Oid relid);
 
 }  // namespace dedupe::pg

@@ -1,6 +1,7 @@
-// The write path: dedupe.watch_trigger() (BEFORE INSERT OR UPDATE, per row) and
-// dedupe.watch_delete_trigger() (AFTER DELETE). Normalize, validate, honour idempotency
-// keys, stage the row in dedupe.records and audit the decision, in the writing transaction.
+// The write path's triggers, installed by dedupe.watch(): dedupe.watch_trigger() (BEFORE
+// INSERT OR UPDATE, per row: idempotency, quarantine, key column), dedupe.watch_stage_trigger()
+// (AFTER, per row: validate and stage the row as written), the statement-level flush, and the
+// DELETE and TRUNCATE triggers. All of it happens in the writing transaction.
 #include <optional>
 #include <string>
 
@@ -11,6 +12,8 @@
 #include "pg/spi_session.hpp"
 #include "pg/staging_buffer.hpp"
 #include "pg/watch_mapping.hpp"
+#include "pg/watch_registration.hpp"
+#include "pg/watch_stage.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -21,6 +24,9 @@ extern "C" {
 
 namespace dedupe::pg {
 namespace {
+
+CachedStatement key_is_claimed("SELECT FROM dedupe.idempotency_keys WHERE source = $1 AND key = $2",
+                               2);
 
 CachedStatement claim_idempotency_key(
     "INSERT INTO dedupe.idempotency_keys (source, key, source_pk) VALUES ($1, $2, $3) "
@@ -101,22 +107,15 @@ TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* name) {
   return reinterpret_cast<TriggerData*>(fcinfo->context);
 }
 
-Datum watch_row(TriggerData* trigdata) {
-  const TriggerEvent event = trigdata->tg_event;
-  if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
-      TRIGGER_FIRED_BY_DELETE(event))
-    throw dedupe::Error("39P01",
-                        "dedupe.watch_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
-  const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
-  HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-  TupleDesc desc = trigdata->tg_relation->rd_att;
-  const WatchMapping m = WatchMapping::from_trigger(trigdata->tg_trigger);
-
-  const Text pk = column_text(tuple, desc, m.id_column);
+Text row_id(HeapTuple tuple, TupleDesc desc, const WatchMapping& m) {
+  Text pk = column_text(tuple, desc, m.id_column);
   if (!pk)
     throw dedupe::Error(dedupe::sqlstate::kNotNullViolation,
                         "source \"" + m.source + "\": id column \"" + m.id_column + "\" is NULL");
+  return pk;
+}
 
+RawRecord raw_record(HeapTuple tuple, TupleDesc desc, const WatchMapping& m) {
   RawRecord raw;
   raw.source = m.source;
   raw.region = m.region;
@@ -129,62 +128,82 @@ Datum watch_row(TriggerData* trigdata) {
   raw.company = column_text(tuple, desc, m.company);
   raw.domain = column_text(tuple, desc, m.domain);
   raw.country = column_text(tuple, desc, m.country);
-  const NormalizedRecord rec = normalize_record(raw);
-  const std::string attributes = attributes_json(tuple, desc, m);
+  return raw;
+}
 
-  const std::string actor = current_role_name();
-  // Most rows need no SPI in the row trigger: only idempotency claims, invalid rows and
-  // changed primary keys do. Staged rows are written per statement (staging_buffer.hpp).
-  const bool needs_spi = !m.idempotency_key.empty() || !rec.valid || is_update;
-  if (needs_spi) {
+dedupe::Error rejection(const WatchMapping& m, const std::string& pk, const RawRecord& raw,
+                        const NormalizedRecord& rec, const std::string& attributes) {
+  return dedupe::Error("23514",
+                       "source \"" + m.source + "\" row " + pk + " rejected: " + rec.reason,
+                       audit_inputs(raw, rec, attributes),
+                       "Correct the row, or watch the table with on_invalid => 'quarantine' "
+                       "to keep invalid rows in dedupe.quarantine.");
+}
+
+// BEFORE INSERT OR UPDATE, per row: what must happen before PostgreSQL writes the row.
+// Skips replays of a claimed idempotency key, keeps invalid rows out (quarantine mode) and
+// fills the table's own match_key column. Staging waits for the AFTER row trigger, which sees
+// the row as written (or never fires for a row that was not).
+Datum watch_row(TriggerData* trigdata) {
+  const TriggerEvent event = trigdata->tg_event;
+  if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
+      TRIGGER_FIRED_BY_DELETE(event))
+    throw dedupe::Error("39P01",
+                        "dedupe.watch_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
+  const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
+  HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+  TupleDesc desc = trigdata->tg_relation->rd_att;
+  const WatchMapping m = WatchMapping::from_trigger(trigdata->tg_trigger);
+  verify_registration(m.source, trigdata->tg_relation);
+  const Text pk = row_id(tuple, desc, m);
+
+  // Only quarantine and the key column need the normalized values before the write.
+  const bool needs_record = m.on_invalid == OnInvalid::kQuarantine || !m.key_column.empty();
+  std::optional<NormalizedRecord> rec;
+  if (needs_record) rec = normalize_record(raw_record(tuple, desc, m));
+  const bool quarantine = rec && !rec->valid && m.on_invalid == OnInvalid::kQuarantine;
+
+  Text key = column_text(tuple, desc, m.idempotency_key);
+  if (key && is_update && column_text(trigdata->tg_trigtuple, desc, m.idempotency_key) == key)
+    key.reset();  // an update that keeps its key claims nothing
+  // Everything user-defined (output functions, casts to json of the table's column types)
+  // runs here, as the writer, before the switch to the owner's rights.
+  std::optional<RawRecord> raw;
+  std::string attributes, quarantined_row;
+  if (key || quarantine) {
+    raw = raw_record(tuple, desc, m);
+    attributes = attributes_json(tuple, desc, m);
+  }
+  if (quarantine) quarantined_row = row_as_json(tuple, desc);
+
+  if (key || quarantine) {
     OwnerRights rights;
     SpiSession spi;
-
-    // Idempotency: the first writer of a key claims it; a concurrent second writer waits on
-    // the unique index, then finds it claimed and is skipped.
-    if (const Text key = column_text(tuple, desc, m.idempotency_key)) {
-      const bool key_changed =
-          !is_update || column_text(trigdata->tg_trigtuple, desc, m.idempotency_key) != key;
-      if (key_changed && claim_idempotency_key.run({m.source, key, pk}) == 0) {
-        audit(rights, m.source, pk, std::nullopt, "replayed", audit_inputs(raw, rec, attributes),
-              "idempotency key " + *key + " was already processed");
-        return PointerGetDatum(nullptr);
-      }
+    // The first writer of a key claims it; a concurrent second writer waits on the unique
+    // index, then finds it claimed and is skipped. A quarantined row claims nothing, so its
+    // corrected version can be released later.
+    const bool replay = key && (quarantine ? key_is_claimed.run({m.source, key}) > 0
+                                           : claim_idempotency_key.run({m.source, key, pk}) == 0);
+    if (replay) {
+      audit(rights, m.source, pk, std::nullopt, "replayed",
+            audit_inputs(*raw, rec ? *rec : normalize_record(*raw), attributes),
+            "idempotency key " + *key + " was already processed");
+      return PointerGetDatum(nullptr);
     }
-
-    if (!rec.valid) {
-      if (m.on_invalid == OnInvalid::kReject)
-        throw dedupe::Error("23514",
-                            "source \"" + m.source + "\" row " + *pk + " rejected: " + rec.reason,
-                            audit_inputs(raw, rec, attributes),
-                            "Correct the row, or watch the table with on_invalid => 'quarantine' "
-                            "to keep invalid rows in dedupe.quarantine.");
-      if (m.on_invalid == OnInvalid::kQuarantine) {
-        insert_quarantine.run({m.source, pk, row_as_json(tuple, desc), rec.reason, actor});
-        audit(rights, m.source, pk, std::nullopt, "quarantined", audit_inputs(raw, rec, attributes),
-              rec.reason);
-        return PointerGetDatum(nullptr);
-      }
+    if (quarantine) {
+      insert_quarantine.run({m.source, pk, quarantined_row, rec->reason, rights.actor()});
+      audit(rights, m.source, pk, std::nullopt, "quarantined", audit_inputs(*raw, *rec, attributes),
+            rec->reason);
+      return PointerGetDatum(nullptr);
     }
-
-    if (is_update) {
-      // A changed primary key moves the staged record.
-      const Text old_pk = column_text(trigdata->tg_trigtuple, desc, m.id_column);
-      if (old_pk != pk) delete_record.run({m.source, old_pk});
-    }
+    note_claim(RelationGetRelid(trigdata->tg_relation), m.source, *key);
   }  // SPI closed, the writer's rights restored
 
-  const char* decision = rec.valid ? "normalized" : "flagged";
-  StagedRow staged{m.source,   *pk, actor, decision, audit_inputs(raw, rec, attributes),
-                   attributes, rec};
-  staged.identity_changed = is_update && identity_changed(trigdata->tg_trigtuple, tuple, desc, m);
-  stage_row(std::move(staged));
   if (m.key_column.empty()) return PointerGetDatum(tuple);
-
-  // Fill the table's own match_key column (NULL for a flagged keyless row).
+  // Fill the table's own match_key column (NULL for a flagged or rejected keyless row).
   Datum key_value = 0;
-  const bool key_isnull = !rec.has_identity();
-  if (!key_isnull) key_value = match_key_datum(record_key(rec));
+  const bool key_isnull = !rec->has_identity();
+  if (!key_isnull) key_value = match_key_datum(record_key(*rec));
   return pg_call([&] {
     int cols[1] = {SPI_fnumber(desc, m.key_column.c_str())};
     if (cols[0] <= 0)
@@ -193,6 +212,34 @@ Datum watch_row(TriggerData* trigdata) {
     bool nulls[1] = {key_isnull};
     return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, cols, values, nulls));
   });
+}
+
+// AFTER INSERT OR UPDATE, per row: stages the row PostgreSQL actually wrote (after every
+// BEFORE trigger, generated columns included) and confirms its idempotency claim.
+Datum stage_written_row(TriggerData* trigdata) {
+  const TriggerEvent event = trigdata->tg_event;
+  if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
+      TRIGGER_FIRED_BY_DELETE(event))
+    throw dedupe::Error(
+        "39P01", "dedupe.watch_stage_trigger() must fire AFTER INSERT OR UPDATE FOR EACH ROW");
+  const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
+  HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+  TupleDesc desc = trigdata->tg_relation->rd_att;
+  const WatchMapping m = WatchMapping::from_trigger(trigdata->tg_trigger);
+  verify_registration(m.source, trigdata->tg_relation);
+  const Text pk = row_id(tuple, desc, m);
+
+  if (const Text key = column_text(tuple, desc, m.idempotency_key)) confirm_claim(m.source, *key);
+
+  const Text old_pk = is_update ? column_text(trigdata->tg_trigtuple, desc, m.id_column) : pk;
+  if (old_pk != pk) {  // a changed primary key moves the staged record
+    OwnerRights rights;
+    SpiSession spi;
+    delete_record.run({m.source, old_pk});
+  }
+  stage_tuple(tuple, desc, m, *pk, StageMode::kWrite,
+              is_update && identity_changed(trigdata->tg_trigtuple, tuple, desc, m));
+  return PointerGetDatum(nullptr);
 }
 
 Datum watch_delete(TriggerData* trigdata) {
@@ -205,6 +252,7 @@ Datum watch_delete(TriggerData* trigdata) {
     throw dedupe::Error(dedupe::sqlstate::kInternalError,
                         "dedupe.watch_delete_trigger() needs its source argument");
   const std::string source = trigger->tgargs[0];
+  verify_registration(source, trigdata->tg_relation);
   // The id column is the one the BEFORE trigger of the same table names.
   std::string id_column;
   for (int i = 0; i < trigdata->tg_relation->trigdesc->numtriggers; ++i) {
@@ -224,6 +272,29 @@ Datum watch_delete(TriggerData* trigdata) {
 }
 
 }  // namespace
+
+bool stage_tuple(HeapTuple tuple, TupleDesc desc, const WatchMapping& m, const std::string& pk,
+                 StageMode mode, bool identity_changed) {
+  const RawRecord raw = raw_record(tuple, desc, m);
+  const NormalizedRecord rec = normalize_record(raw);
+  const std::string attributes = attributes_json(tuple, desc, m);
+  // On a write, quarantine mode kept invalid rows out before the write: a row invalid here was
+  // changed by a later BEFORE trigger and cannot be taken back any more, so it is refused. A
+  // row already in the table when it is watched can only be flagged.
+  if (!rec.valid && mode == StageMode::kWrite && m.on_invalid != OnInvalid::kFlag)
+    throw rejection(m, pk, raw, rec, attributes);
+  StagedRow staged{m.source,
+                   pk,
+                   current_role_name(),
+                   rec.valid ? "normalized" : "flagged",
+                   audit_inputs(raw, rec, attributes),
+                   attributes,
+                   rec};
+  staged.identity_changed = identity_changed;
+  stage_row(std::move(staged));
+  return rec.valid;
+}
+
 }  // namespace dedupe::pg
 
 DEDUPE_FUNCTION(dedupe_watch_trigger) {
@@ -236,7 +307,7 @@ DEDUPE_FUNCTION(dedupe_watch_flush_trigger) {
   if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
     throw dedupe::Error("39P01",
                         "dedupe.watch_flush_trigger() must fire AFTER ... FOR EACH STATEMENT");
-  dedupe::pg::flush_staged_rows();
+  dedupe::pg::end_statement(RelationGetRelid(trigdata->tg_relation));
   return PointerGetDatum(nullptr);
 }
 
@@ -247,6 +318,7 @@ DEDUPE_FUNCTION(dedupe_watch_truncate_trigger) {
     throw dedupe::Error("39P01",
                         "dedupe.watch_truncate_trigger() must fire AFTER TRUNCATE with its source");
   const std::string source = trigdata->tg_trigger->tgargs[0];
+  dedupe::pg::verify_registration(source, trigdata->tg_relation);
   dedupe::pg::OwnerRights rights;
   dedupe::pg::SpiSession spi;
   const uint64 removed = dedupe::pg::delete_source_records.run({source});
@@ -254,6 +326,11 @@ DEDUPE_FUNCTION(dedupe_watch_truncate_trigger) {
                     "{\"records\": " + std::to_string(removed) + "}",
                     std::string("the watched table was truncated"));
   return PointerGetDatum(nullptr);
+}
+
+DEDUPE_FUNCTION(dedupe_watch_stage_trigger) {
+  return dedupe::pg::stage_written_row(
+      dedupe::pg::trigger_data(fcinfo, "dedupe.watch_stage_trigger"));
 }
 
 DEDUPE_FUNCTION(dedupe_watch_delete_trigger) {

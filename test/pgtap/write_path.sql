@@ -26,7 +26,7 @@ SELECT lives_ok($$ SELECT dedupe.watch('public.crm_leads', 'hubspot', id_column 
   idempotency_key => 'request_id', key_column => 'identity') $$, 'watch() registers the table');
 SELECT is((SELECT count(*) FROM dedupe.sources WHERE source = 'hubspot'), 1::bigint, 'one registration');
 SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.crm_leads'::regclass AND NOT tgisinternal),
-  4::bigint, 'four triggers installed');
+  5::bigint, 'five triggers installed');
 
 -- Reject mode (the default)
 INSERT INTO public.crm_leads (id, hubspot_id, email, phone, first_name, last_name, company, website)

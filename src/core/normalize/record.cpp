@@ -31,6 +31,18 @@ void invalidate(NormalizedRecord& out, const std::string& why) {
   out.valid = false;
 }
 
+// Names and companies longer than this are junk (a form's text area pasted into a name
+// field), and dedupe.records indexes the full name in a btree, whose entries must stay under
+// a third of a page: such a value invalidates the row (so on_invalid decides, naming the row)
+// and is dropped, rather than failing the whole statement at flush time.
+constexpr size_t kMaxNameBytes = 500;
+
+void drop_if_too_long(NormalizedRecord& out, std::optional<std::string>& field, const char* what) {
+  if (!field || field->size() <= kMaxNameBytes) return;
+  field.reset();
+  invalidate(out, std::string(what) + " longer than " + std::to_string(kMaxNameBytes) + " bytes");
+}
+
 // A row's country is its phone region when it looks like an ISO 3166-1 alpha-2 code.
 std::string phone_region(const NormalizedRecord& rec, const std::string& fallback) {
   if (rec.country && rec.country->size() == 2 && std::isalpha((unsigned char)(*rec.country)[0]) &&
@@ -79,7 +91,11 @@ NormalizedRecord normalize_record(const RawRecord& raw) {
     out.full_name =
         non_empty(normalize_name(out.first_name.value_or("") + " " + out.last_name.value_or("")));
   }
+  drop_if_too_long(out, out.first_name, "first name");
+  drop_if_too_long(out, out.last_name, "last name");
+  drop_if_too_long(out, out.full_name, "full name");
   if (auto company = present(raw.company)) out.company = non_empty(normalize_company(*company));
+  drop_if_too_long(out, out.company, "company");
   if (auto domain = present(raw.domain)) {
     try {
       out.domain = normalize_domain(*domain);

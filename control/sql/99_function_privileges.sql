@@ -1,0 +1,23 @@
+-- One rule for every internal function (a leading underscore) and every trigger function,
+-- whichever fragment defines it: PUBLIC cannot execute it. Trigger functions act with the
+-- extension owner's rights, so attaching one to another table is reserved to the roles that
+-- watch tables; firing a trigger checks no EXECUTE right, so writers of watched tables need none.
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid FROM pg_catalog.pg_proc p
+            WHERE p.pronamespace = 'dedupe'::regnamespace
+              AND (p.proname LIKE '\_%' OR p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype))
+  LOOP
+    EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+  END LOOP;
+END $$;
+
+-- What dedupe.watch() and dedupe.unwatch(), run by dedupe_admin, call or attach.
+GRANT EXECUTE ON FUNCTION dedupe.watch_trigger(), dedupe.watch_stage_trigger(),
+  dedupe.watch_flush_trigger(), dedupe.watch_delete_trigger(), dedupe.watch_truncate_trigger(),
+  dedupe._check_mapped_column(regclass, text, name, text),
+  dedupe._check_watchable(regclass, name, name[], text, name),
+  dedupe._drop_watch_triggers(regclass), dedupe._is_known_region(text),
+  dedupe._stage_existing_rows(regclass), dedupe._forget_records(text, text) TO dedupe_admin;
