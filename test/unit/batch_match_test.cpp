@@ -274,3 +274,24 @@ TEST_F(BatchMatch, WeakerLevelsNeverOutweighExactAgreement) {
 
 }  // namespace
 }  // namespace dedupe::match
+
+namespace dedupe::match {
+namespace {
+
+// Issue 14 item 5: full name next to its parts was compared as a third, correlated name
+// signal; a shared common name then outweighed contradicting evidence.
+TEST(RecordSet, FullNameIsNotComparedBesideItsParts) {
+  RecordSetBuilder both({Role::kFirstName, Role::kLastName, Role::kFullName});
+  RecordSet with_parts = both.finish([] {});
+  EXPECT_TRUE(with_parts.has(Role::kFullName));
+  const std::vector<Role> parts = {Role::kFirstName, Role::kLastName};
+  EXPECT_EQ(with_parts.roles(), parts);
+
+  RecordSetBuilder alone({Role::kFullName, Role::kEmail});
+  RecordSet full_only = alone.finish([] {});
+  const std::vector<Role> email_and_full = {Role::kEmail, Role::kFullName};
+  EXPECT_EQ(full_only.roles(), email_and_full);
+}
+
+}  // namespace
+}  // namespace dedupe::match

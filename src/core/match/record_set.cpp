@@ -106,9 +106,14 @@ std::string normalize_for_role(Role role, std::string_view raw, std::string_view
 }
 
 std::vector<Role> RecordSet::roles() const {
+  // A full name says again what its parts say: compared beside first and last name, a shared
+  // common name would count twice and chain namesakes into one cluster. With the parts mapped
+  // it is loaded (blocking may use it) but not compared.
+  const bool has_parts = has(Role::kFirstName) || has(Role::kLastName);
   std::vector<Role> out;
   for (size_t i = 0; i < kRoleCount; ++i)
-    if (columns_[i].mapped) out.push_back(role_at(i));
+    if (columns_[i].mapped && !(role_at(i) == Role::kFullName && has_parts))
+      out.push_back(role_at(i));
   return out;
 }
 

@@ -55,7 +55,8 @@ class RecordSet {
     return ids_[record * stride_ + slot_[role_index(role)]];
   }
   const Value& value(Role role, uint32_t id) const { return columns_[role_index(role)].values[id]; }
-  // The mapped roles, in role order.
+  // The roles compared, in role order: every mapped role, but a full name only when neither
+  // first nor last name is mapped (its parts carry the same information).
   std::vector<Role> roles() const;
   // Approximate bytes held (for progress reports and the documented per-row cost).
   size_t memory_bytes() const;
