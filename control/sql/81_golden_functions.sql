@@ -393,6 +393,7 @@ DECLARE
   rec dedupe.records;
 BEGIN
   SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  golden := dedupe._live_golden(golden);  -- merged away meanwhile: its survivor
   -- A doubt about a high-value person is escalated to its own kind and tighter SLA.
   IF kind IN ('ambiguous', 'conflict')
      AND dedupe._review_is_high_value(record, coalesce(conflicting, '{}') || golden) THEN
