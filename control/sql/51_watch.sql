@@ -157,7 +157,6 @@ RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
   result dedupe.sources;
-  previous regclass;
   args text;
   staged bigint;
 BEGIN
@@ -193,12 +192,6 @@ BEGIN
   PERFORM dedupe._check_mapped_column(tbl, 'attributes', a, 'any') FROM unnest(attributes) a;
   IF array_position(attributes, NULL) IS NOT NULL THEN
     RAISE EXCEPTION 'attributes must not contain NULL' USING ERRCODE = '22004';
-  END IF;
-
-  -- A source moved to another table leaves nothing behind on the one it watched before.
-  SELECT s.relid INTO previous FROM dedupe.sources s WHERE s.source = watch.source AND s.watching;
-  IF previous IS NOT NULL AND previous <> tbl THEN
-    PERFORM dedupe._drop_watch_triggers(previous);
   END IF;
 
   INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,

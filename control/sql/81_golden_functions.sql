@@ -223,15 +223,80 @@ COMMENT ON FUNCTION dedupe._forget_records(text, text) IS
   'internal: removes staged records of a watched source and recomputes their golden records';
 REVOKE ALL ON FUNCTION dedupe._forget_records(text, text) FROM PUBLIC;
 
+-- Golden records change hands only under row locks: merges lock both sides FOR UPDATE (in id
+-- order), links lock their target FOR KEY SHARE. A lock that finds the row gone (merged away
+-- meanwhile) answers in pg_dedupe's words instead of a constraint name.
+-- VOLATILE: a fresh snapshot, so it sees the merge whose lock its caller just waited for.
+CREATE FUNCTION dedupe._golden_gone(golden bigint) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  kept bigint;
+BEGIN
+  SELECT m.kept_id INTO kept FROM dedupe.golden_merges m WHERE m.absorbed_id = golden;
+  IF FOUND THEN
+    kept := coalesce(dedupe.surviving_golden(golden), kept);
+    RAISE EXCEPTION 'golden record % was already merged into %', golden, kept USING ERRCODE = '55000',
+      HINT = pg_catalog.format('Act on golden record %s (dedupe.surviving_golden(%s)).', kept, golden);
+  END IF;
+  RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+END $$;
+COMMENT ON FUNCTION dedupe._golden_gone(bigint) IS
+  'internal: raises 55000 (merged into another golden record) or 42704 (no such golden record)';
+
+CREATE FUNCTION dedupe._lock_golden_records(goldens bigint[]) RETURNS bigint[]
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  locked bigint[];
+BEGIN
+  -- ORDER BY below FOR UPDATE: rows are locked in id order, so two merges never wait in a cycle
+  SELECT pg_catalog.array_agg(l.golden_id) INTO locked
+    FROM (SELECT gr.golden_id FROM dedupe.golden_records gr WHERE gr.golden_id = ANY (goldens)
+          ORDER BY gr.golden_id FOR UPDATE) l;
+  RETURN ARRAY(SELECT g FROM unnest(goldens) g WHERE g IS NULL OR NOT g = ANY (coalesce(locked, '{}')));
+END $$;
+COMMENT ON FUNCTION dedupe._lock_golden_records(bigint[]) IS
+  'internal: locks golden records FOR UPDATE in id order; returns those that no longer exist';
+
+-- The golden record a link to `golden` should reach: golden itself, locked FOR KEY SHARE so no
+-- merge can absorb it before the link commits, or the survivor of a merge that got there
+-- first (the writer matched against its members, who are the survivor's now). NULL: deleted.
+CREATE FUNCTION dedupe._live_golden(golden bigint) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  FOR hop IN 1..1000 LOOP
+    PERFORM FROM dedupe.golden_records g WHERE g.golden_id = golden FOR KEY SHARE;
+    IF FOUND THEN RETURN golden; END IF;
+    SELECT m.kept_id INTO golden FROM dedupe.golden_merges m WHERE m.absorbed_id = golden;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION dedupe._live_golden(bigint) IS
+  'internal: locks a golden record FOR KEY SHARE, following merges to the survivor; NULL when deleted';
+
 -- Links a record to a golden record (a new one when golden is NULL), recomputes it, audits.
+-- A record that leaves a golden record it was the only member of (an update made it someone
+-- else's, or a human approved that) takes that golden record along: it is absorbed, with a
+-- golden_merges row, so references issued for it follow.
 CREATE FUNCTION dedupe._link(record bigint, golden bigint, rule text, score double precision,
   actor name, explanation jsonb) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   g dedupe.golden_records;
   rec dedupe.records;
+  wanted bigint := golden;
+  previous bigint;
 BEGIN
   SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  SELECT l.golden_id INTO previous FROM dedupe.record_links l WHERE l.record_id = record;
+  IF golden IS NOT NULL THEN
+    IF previous IS NOT NULL AND previous <> golden THEN
+      PERFORM dedupe._golden_gone(m) FROM unnest(dedupe._lock_golden_records(ARRAY[golden, previous])) m;
+    ELSE
+      golden := dedupe._live_golden(golden);
+      IF golden IS NULL THEN PERFORM dedupe._golden_gone(wanted); END IF;
+    END IF;
+  END IF;
   IF golden IS NULL THEN
     INSERT INTO dedupe.golden_records (owner) VALUES ('') RETURNING golden_id INTO golden;
   END IF;
@@ -248,6 +313,14 @@ BEGIN
   INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, score, inputs)
   VALUES (actor, rec.source, rec.source_pk, record, 'linked', rule, score,
           coalesce(explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', golden));
+  IF previous IS NOT NULL AND previous <> golden THEN
+    IF EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = previous) THEN
+      PERFORM dedupe._recompute_golden(previous);
+    ELSE
+      PERFORM dedupe._merge(golden, previous,
+                            pg_catalog.format('its only member, record %s, joined golden record %s', record, golden));
+    END IF;
+  END IF;
   RETURN golden;
 END $$;
 COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
@@ -320,6 +393,7 @@ DECLARE
   rec dedupe.records;
 BEGIN
   SELECT * INTO rec FROM dedupe.records r WHERE r.record_id = record;
+  golden := dedupe._live_golden(golden);  -- merged away meanwhile: its survivor
   -- A doubt about a high-value person is escalated to its own kind and tighter SLA.
   IF kind IN ('ambiguous', 'conflict')
      AND dedupe._review_is_high_value(record, coalesce(conflicting, '{}') || golden) THEN
@@ -344,5 +418,7 @@ END $$;
 COMMENT ON FUNCTION dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) IS
   'internal: puts a record in the review queue with its owner and SLA deadline, and audits it';
 
+REVOKE ALL ON FUNCTION dedupe._golden_gone(bigint), dedupe._lock_golden_records(bigint[]),
+  dedupe._live_golden(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._link(bigint, bigint, text, double precision, name, jsonb),
   dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) FROM PUBLIC;

@@ -25,19 +25,49 @@ LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION dedupe._close_item(bigint, text) IS 'internal: closes a review item';
 
+-- A decision locks the golden records an item names before the item itself: a concurrent
+-- merge locks golden records first and then moves the items that name them, so the other
+-- order would deadlock. A merge may move the item while we wait: then read it again.
+CREATE FUNCTION dedupe._lock_review(item bigint) RETURNS dedupe.review_queue
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  seen dedupe.review_queue;
+  q dedupe.review_queue;
+BEGIN
+  FOR attempt IN 1..5 LOOP
+    SELECT * INTO seen FROM dedupe.review_queue r WHERE r.item_id = item;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'review item % does not exist', item USING ERRCODE = '42704';
+    END IF;
+    IF dedupe._lock_golden_records(ARRAY(
+         SELECT DISTINCT dedupe.surviving_golden(c) FROM unnest(seen.conflicting || seen.golden_id) c
+          WHERE dedupe.surviving_golden(c) IS NOT NULL)) = '{}' THEN
+      q := dedupe._open_item(item);
+      IF (q.golden_id, q.conflicting) IS NOT DISTINCT FROM (seen.golden_id, seen.conflicting) THEN
+        RETURN q;
+      END IF;
+    END IF;
+  END LOOP;
+  RAISE EXCEPTION 'review item % keeps changing under concurrent merges', item USING ERRCODE = '55000',
+    HINT = 'Try again.';
+END $$;
+COMMENT ON FUNCTION dedupe._lock_review(bigint) IS
+  'internal: locks the golden records an open review item names, then the item (42704/55000)';
+
 CREATE FUNCTION dedupe.approve(item bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  q dedupe.review_queue := dedupe._open_item(item);
-  target bigint := q.golden_id;
+  q dedupe.review_queue := dedupe._lock_review(item);
+  target bigint := dedupe.surviving_golden(q.golden_id);
   other bigint;
 BEGIN
   IF q.kind IN ('conflict', 'merge_request') THEN
-    -- The evidence was right about all of them: one person.
-    target := (SELECT min(c) FROM unnest(q.conflicting) c
-                WHERE EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = c));
-    FOR other IN SELECT c FROM unnest(q.conflicting) c WHERE c <> target LOOP
-      PERFORM dedupe._merge(target, other, 'approved review item ' || item);
+    -- The evidence was right about all of them: one person (each as it is today, after merges).
+    target := (SELECT min(dedupe.surviving_golden(c)) FROM unnest(q.conflicting) c);
+    FOR other IN SELECT DISTINCT dedupe.surviving_golden(c) FROM unnest(q.conflicting) c LOOP
+      IF other <> target THEN
+        PERFORM dedupe._merge(target, other, 'approved review item ' || item);
+      END IF;
     END LOOP;
   END IF;
   IF q.record_id IS NOT NULL THEN
@@ -54,17 +84,22 @@ COMMENT ON FUNCTION dedupe.approve(bigint) IS
 CREATE FUNCTION dedupe.reject(item bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  q dedupe.review_queue := dedupe._open_item(item);
+  q dedupe.review_queue := dedupe._lock_review(item);
   golden bigint;
 BEGIN
   IF q.record_id IS NOT NULL THEN
     INSERT INTO dedupe.distinct_pairs (record_id, golden_id, decided_by)
-    SELECT q.record_id, c, session_user
+    SELECT DISTINCT q.record_id, dedupe.surviving_golden(c), session_user
       FROM unnest(coalesce(q.conflicting, '{}') || q.golden_id) c
-     WHERE c IS NOT NULL AND EXISTS (SELECT FROM dedupe.golden_records g WHERE g.golden_id = c)
+     WHERE dedupe.surviving_golden(c) IS NOT NULL
     ON CONFLICT DO NOTHING;
-    golden := dedupe._link(q.record_id, NULL, 'rejected:' || q.rule, 1.0, session_user,
-                           pg_catalog.jsonb_build_object('item_id', item));
+    -- A record still in a golden record of its own (an update made it look like someone
+    -- else) stays there; otherwise it starts one.
+    SELECT l.golden_id INTO golden FROM dedupe.record_links l WHERE l.record_id = q.record_id;
+    IF golden IS NULL THEN
+      golden := dedupe._link(q.record_id, NULL, 'rejected:' || q.rule, 1.0, session_user,
+                             pg_catalog.jsonb_build_object('item_id', item));
+    END IF;
   END IF;
   PERFORM dedupe._close_item(item, 'rejected');
   INSERT INTO dedupe.audit_log (actor, record_id, decision, rule, score, inputs)
@@ -98,6 +133,8 @@ BEGIN
   UPDATE dedupe.record_links SET golden_id = keep, rule = 'merged', linked_by = session_user,
          linked_at = pg_catalog.clock_timestamp() WHERE golden_id = absorb;
   UPDATE dedupe.review_queue SET golden_id = keep WHERE golden_id = absorb;
+  UPDATE dedupe.review_queue SET conflicting = pg_catalog.array_replace(conflicting, absorb, keep)
+   WHERE absorb = ANY (conflicting) AND status = 'open';
   -- A human's overrides follow the person; where both records had one, the survivor's stays.
   UPDATE dedupe.golden_overrides o SET golden_id = keep WHERE o.golden_id = absorb
      AND NOT EXISTS (SELECT FROM dedupe.golden_overrides k WHERE k.golden_id = keep AND k.attribute = o.attribute);
@@ -109,7 +146,8 @@ BEGIN
   VALUES (session_user, 'golden_merged', 'manual',
           pg_catalog.jsonb_build_object('kept', keep, 'absorbed', absorb), reason);
 END $$;
-COMMENT ON FUNCTION dedupe._merge(bigint, bigint, text) IS 'internal: moves every link of one golden record to another';
+COMMENT ON FUNCTION dedupe._merge(bigint, bigint, text) IS
+  'internal: moves every link of one golden record to another; the caller holds both locked';
 
 -- Follows dedupe.golden_merges from a golden id to the record that holds its members today.
 CREATE FUNCTION dedupe.surviving_golden(golden bigint) RETURNS bigint
@@ -133,9 +171,11 @@ BEGIN
   IF reason IS NULL OR btrim(reason) = '' THEN
     RAISE EXCEPTION 'a merge needs a reason' USING ERRCODE = '22023';
   END IF;
-  IF (SELECT count(*) FROM dedupe.golden_records g WHERE g.golden_id IN (golden_a, golden_b)) <> 2 THEN
-    RAISE EXCEPTION 'golden records % and % must both exist', golden_a, golden_b USING ERRCODE = '42704';
+  IF golden_a = golden_b THEN
+    RAISE EXCEPTION 'cannot merge golden record % with itself', golden_a USING ERRCODE = '22023';
   END IF;
+  -- Both locked before any link moves, and both still there once locked (55000 otherwise).
+  PERFORM dedupe._golden_gone(m) FROM unnest(dedupe._lock_golden_records(ARRAY[golden_a, golden_b])) m;
   PERFORM dedupe._merge(least(golden_a, golden_b), greatest(golden_a, golden_b), reason);
   RETURN least(golden_a, golden_b);
 END $$;
@@ -146,11 +186,25 @@ CREATE FUNCTION dedupe.unmerge(record_id bigint, reason text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   old bigint;
+  locked bigint;
   fresh bigint;
 BEGIN
-  SELECT l.golden_id INTO old FROM dedupe.record_links l WHERE l.record_id = unmerge.record_id FOR UPDATE;
+  -- The golden record first, then the link (a merge takes them in that order too); a merge
+  -- that moved the record while we waited sends us round again.
+  FOR attempt IN 1..5 LOOP
+    SELECT l.golden_id INTO old FROM dedupe.record_links l WHERE l.record_id = unmerge.record_id;
+    IF old IS NULL THEN
+      RAISE EXCEPTION 'record % is not linked to a golden record', record_id USING ERRCODE = '42704';
+    END IF;
+    IF dedupe._lock_golden_records(ARRAY[old]) = '{}' THEN
+      SELECT l.golden_id INTO locked FROM dedupe.record_links l WHERE l.record_id = unmerge.record_id FOR UPDATE;
+      EXIT WHEN locked = old;
+    END IF;
+    old := NULL;
+  END LOOP;
   IF old IS NULL THEN
-    RAISE EXCEPTION 'record % is not linked to a golden record', record_id USING ERRCODE = '42704';
+    RAISE EXCEPTION 'record % keeps moving under concurrent merges', record_id USING ERRCODE = '55000',
+      HINT = 'Try again.';
   END IF;
   INSERT INTO dedupe.distinct_pairs (record_id, golden_id, decided_by)
   VALUES (record_id, old, session_user) ON CONFLICT DO NOTHING;
@@ -170,7 +224,7 @@ BEGIN
   UPDATE dedupe.golden_records g SET status = 'confirmed', updated_at = pg_catalog.now()
    WHERE g.golden_id = golden;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+    PERFORM dedupe._golden_gone(golden);
   END IF;
   INSERT INTO dedupe.audit_log (actor, decision, inputs)
   VALUES (session_user, 'golden_confirmed', pg_catalog.jsonb_build_object('golden_id', golden));
@@ -187,7 +241,7 @@ BEGIN
   END IF;
   SELECT g.owner INTO before FROM dedupe.golden_records g WHERE g.golden_id = golden FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+    PERFORM dedupe._golden_gone(golden);
   END IF;
   UPDATE dedupe.golden_records g SET owner = assign_owner.owner WHERE g.golden_id = golden;
   INSERT INTO dedupe.audit_log (actor, decision, inputs, reason)
@@ -215,7 +269,7 @@ BEGIN
   END IF;
   PERFORM FROM dedupe.golden_records g WHERE g.golden_id = golden FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'golden record % does not exist', golden USING ERRCODE = '42704';
+    PERFORM dedupe._golden_gone(golden);
   END IF;
   SELECT o.value INTO before FROM dedupe.golden_overrides o
    WHERE o.golden_id = golden AND o.attribute = override_value.attribute;
@@ -245,6 +299,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   item bigint;
 BEGIN
+  PERFORM dedupe._golden_gone(m) FROM unnest(dedupe._lock_golden_records(ARRAY[golden_a, golden_b])) m;
   INSERT INTO dedupe.review_queue (kind, golden_id, conflicting, rule, details, owner, due_at)
   SELECT 'merge_request', g.golden_id, ARRAY[golden_a, golden_b], 'merge_requested',
          pg_catalog.jsonb_build_object('reason', reason), g.owner, dedupe._due_at('merge_request')
@@ -261,7 +316,7 @@ END $$;
 COMMENT ON FUNCTION dedupe.request_merge(bigint, bigint, text) IS
   'Asks the owner to merge two golden records: a merge_request review item due in 8 business hours by default';
 
-REVOKE ALL ON FUNCTION dedupe._open_item(bigint), dedupe._close_item(bigint, text),
+REVOKE ALL ON FUNCTION dedupe._open_item(bigint), dedupe._close_item(bigint, text), dedupe._lock_review(bigint),
   dedupe._merge(bigint, bigint, text), dedupe.approve(bigint), dedupe.reject(bigint),
   dedupe.reassign(bigint, text), dedupe.merge(bigint, bigint, text), dedupe.unmerge(bigint, text),
   dedupe.confirm(bigint), dedupe.assign_owner(bigint, text, text),

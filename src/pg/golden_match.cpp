@@ -145,21 +145,31 @@ golden::Thresholds read_thresholds() {
   return t;
 }
 
+void open_review_for(const std::string& id, const golden::Decision& d, const std::string& score,
+                     const std::string& actor, const std::string& explanation) {
+  open_review.run({id, d.review_kind, std::to_string(d.golden_id),
+                   d.conflicting.empty() ? Text() : Text(array_text(d.conflicting)), d.rule, score,
+                   actor, explanation});
+}
+
 void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
   if (record_state.run({id}) != 1) return;  // invalid (flagged) records are not matched
   const golden::Person person = person_at(0, 1);
   const Text linked_to = value(0, 8);
-  // An update of a linked record: its golden values follow. When its identity changed and the
-  // golden record has other members, it is matched again below and leaves if the new values
-  // point elsewhere.
-  if (linked_to && !(staged.identity_changed && other_members.run({id, linked_to}) == 1 &&
-                     value(0, 1) == Text("t"))) {
+  const bool waiting = value(0, 9) == Text("t");
+  // An update of a linked record: its golden values follow. When its identity changed it is
+  // matched again below: with other members it leaves if the new values point elsewhere; as the
+  // only member it joins (or is reviewed against) the golden record they point to, and its old
+  // one is absorbed (a new person in an empty golden record is the same golden record).
+  if (linked_to && !staged.identity_changed) {
     recompute.run({linked_to});
     return;
   }
-  if (!linked_to && value(0, 9) == Text("t")) return;  // already waiting for a human
+  const bool only_member =
+      linked_to && other_members.run({id, linked_to}) == 1 && value(0, 1) == Text("f");
+  if (!linked_to && waiting) return;  // already waiting for a human
 
   std::vector<golden::Candidate> found;
   const uint64 n = candidates.run({id});
@@ -173,7 +183,12 @@ void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) 
   const golden::Decision d = golden::decide(person, found, thresholds);
   const std::string explanation = golden::to_json(d);
   const std::string score = std::to_string(d.score);
-  if (linked_to) {
+  if (only_member && d.action != golden::Action::kLink) {
+    recompute.run({*linked_to});  // stays in its golden record until a human decides
+    if (d.action == golden::Action::kReview) open_review_for(id, d, score, actor, explanation);
+    return;
+  }
+  if (linked_to && !only_member) {
     if (d.action == golden::Action::kLink && std::to_string(d.golden_id) == *linked_to) {
       recompute.run({*linked_to});
       return;
@@ -188,9 +203,7 @@ void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) 
       link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
       break;
     case golden::Action::kReview:
-      open_review.run({id, d.review_kind, std::to_string(d.golden_id),
-                       d.conflicting.empty() ? Text() : Text(array_text(d.conflicting)), d.rule,
-                       score, actor, explanation});
+      open_review_for(id, d, score, actor, explanation);
       break;
   }
 }
