@@ -413,7 +413,7 @@ class Population:
         # at that person's employer (decided below when the employer is drawn).
         self.namesake_of = {}
         for p in self.people:
-            if rng.random() < 0.06:
+            if rng.random() < 0.12:
                 q = rng.choice(self.people)
                 if q.pid != p.pid and q.household != p.household:
                     p.first, p.last = q.first, q.last
@@ -543,8 +543,8 @@ class Feed:
         self.partner_ids = getattr(pop, "partner_ids", {})
         pop.partner_ids = self.partner_ids
         counts = [1, 2, 3, 4, 5, 6]
-        # mean ~1.95 rows per person in feed 1; ~1.0 in a later feed
-        weights = [45, 30, 15, 7, 2, 1] if feed == 1 else [60, 22, 5, 1, 0, 0]
+        # mean ~2.1 rows per person in feed 1; ~1.0 in a later feed
+        weights = [40, 30, 17, 8, 3, 2] if feed == 1 else [60, 22, 5, 1, 0, 0]
         events = []
         for p in pop.people:
             n = rng.choices(counts, weights)[0]

@@ -358,6 +358,7 @@ def baseline_groups(conn):
 
 # ------------------------------------------------------------------ the report
 RESULTS = []
+HARD = []
 HEADER = ("data set", "method", "rows", "true prs", "P", "R", "F1", "rev/100", "rev true",
           "hard neg", "secs")
 
@@ -373,6 +374,8 @@ def record(dataset, method, rows, tp, pred, corr, review=None, hard=None, hard_t
     line = (dataset, method, f"{rows:,}", f"{tp:,}", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", rev,
             rev_true, hn, "-" if secs is None else f"{secs:.0f}")
     RESULTS.append(line)
+    if hard:
+        HARD.append((dataset, method, hard))
     print_table([line], header=False)
     return line
 
@@ -565,6 +568,13 @@ def main():
                 log(f"== {name}: skipped (no {', '.join(files)} in {data})")
     print()
     print_table(RESULTS)
+    if HARD:
+        kinds = ["namesake_same_company", "namesake_other_company", "switchboard", "family_mailbox",
+                 "family_phone"]
+        print("\nhard-negative pairs in one group, by kind")
+        print("  ".join(["data set".ljust(22), "method".ljust(11)] + [k.rjust(len(k)) for k in kinds]))
+        for dataset, method, hard in HARD:
+            print("  ".join([dataset.ljust(22), method.ljust(11)] + [str(hard.get(k, 0)).rjust(len(k)) for k in kinds]))
 
 
 if __name__ == "__main__":
