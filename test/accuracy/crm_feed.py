@@ -27,6 +27,7 @@ the rows; the harness keeps them out of every table the matcher reads.
                                             hard_negatives.csv (for looking at the data)
 """
 import csv
+import itertools
 import os
 import random
 import sys
@@ -360,6 +361,7 @@ class Population:
             c.staff = []
             self.companies.append(c)
         comp_weights = [1.0 / (i + 1) ** 0.9 for i in range(n_comp)]
+        comp_cum = list(itertools.accumulate(comp_weights))  # choices() per person stays O(log n)
 
         pid = 0
         while len(self.people) < people_count:
@@ -428,7 +430,7 @@ class Population:
                 if p.pid in self.namesake_of and rng.random() < 0.5:
                     c = self.people[self.namesake_of[p.pid]].company
                 if c is None:
-                    c = self.companies[rng.choices(range(n_comp), comp_weights)[0]]
+                    c = self.companies[rng.choices(range(n_comp), cum_weights=comp_cum)[0]]
                 p.company = c
                 c.staff.append(p.pid)
         for p in self.people:
