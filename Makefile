@@ -4,7 +4,8 @@
 #   make demo    the README's example session on real rows, in a throwaway cluster
 #   make fuzz    libFuzzer targets (FUZZ_SECONDS each, default 60)
 #   make bench   benchmarks that print figures; never fail on speed
-#   make accuracy  FEBRL precision / recall / F1 of dedupe.cluster next to a naive baseline
+#   make accuracy  FEBRL precision / recall / F1 of dedupe.cluster next to a naive baseline;
+#                  golden records on write vs batch vs baseline on a generated CRM feed
 
 EXTVERSION   = 0.1.0
 MODULE_big   = pg_dedupe
@@ -59,9 +60,14 @@ fuzz: deps
 bench: deps
 	scripts/bench
 
+# ACCURACY=batch (FEBRL and generated people through dedupe.cluster) or write_path (the
+# multi-source CRM feed through watched tables; PEOPLE, MODES as in test/accuracy/write_path.sh);
+# both by default.
+ACCURACY ?= batch write_path
 accuracy: deps
 	make -s -j2 >/dev/null
-	scripts/with-cluster test/accuracy/run.sh
+	$(if $(filter batch,$(ACCURACY)),scripts/with-cluster test/accuracy/run.sh)
+	$(if $(filter write_path,$(ACCURACY)),scripts/with-cluster test/accuracy/write_path.sh)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
