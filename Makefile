@@ -28,7 +28,7 @@ PG_CPPFLAGS  = -I$(CURDIR)/src -DDEDUPE_LIBPHONENUMBER_VERSION='"$(or $(PHONENUM
 # -Wno-register: PostgreSQL 15's spinlock headers (pulled in by SPI and triggers) use the
 # 'register' keyword that C++17 removed.
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
-               -Wno-register -fexceptions
+               -Wno-register -fexceptions -MMD -MP
 SHLIB_LINK   = -lphonenumber -licui18n -licuuc -licudata -lcrypto -lstdc++
 
 # LLVM bitcode for JIT inlining buys nothing for these functions (see DESIGN.md).
@@ -37,6 +37,10 @@ override with_llvm = no
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Header dependencies (-MMD above): a changed header rebuilds every object that includes it.
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN += $(OBJS:.o=.d)
 
 control/pg_dedupe--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $(SQL_PARTS) > $@

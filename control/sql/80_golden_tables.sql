@@ -10,18 +10,20 @@ CREATE TABLE dedupe.settings (
 );
 COMMENT ON TABLE dedupe.settings IS
   'Golden-record settings an admin changed: default_owner (default unassigned), review_threshold '
-  '(0.85), auto_link_threshold (0.97); a missing row means the default (dedupe.effective_settings)';
+  '(0.5) and auto_link_threshold (0.99), both match probabilities; a missing row means the default '
+  '(dedupe.effective_settings)';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.settings', '');
 
 CREATE VIEW dedupe.effective_settings AS
 SELECT coalesce(s.name, d.name) AS name, coalesce(s.value, d.value) AS value,
        s.name IS NULL AS is_default
 FROM dedupe.settings s
-FULL JOIN (VALUES ('default_owner', 'unassigned'), ('review_threshold', '0.85'),
-                  ('auto_link_threshold', '0.97')) d(name, value) ON d.name = s.name;
+FULL JOIN (VALUES ('default_owner', 'unassigned'), ('review_threshold', '0.5'),
+                  ('auto_link_threshold', '0.99')) d(name, value) ON d.name = s.name;
 COMMENT ON VIEW dedupe.effective_settings IS
   'The golden-record settings in force: each built-in default (default_owner unassigned, '
-  'review_threshold 0.85, auto_link_threshold 0.97) unless dedupe.settings overrides it';
+  'review_threshold 0.5, auto_link_threshold 0.99: match probabilities) unless dedupe.settings '
+  'overrides it';
 
 CREATE SEQUENCE dedupe.golden_records_golden_id_seq;
 CREATE TABLE dedupe.golden_records (

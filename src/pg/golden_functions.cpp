@@ -3,7 +3,8 @@
 #include <string>
 
 #include "core/golden/business_time.hpp"
-#include "core/golden/match_rules.hpp"
+#include "core/golden/decide.hpp"
+#include "pg/golden_match.hpp"
 #include "pg/datum_io.hpp"
 #include "pg/golden_person.hpp"
 
@@ -66,7 +67,9 @@ DEDUPE_FUNCTION(dedupe_business_due_at) {
 DEDUPE_FUNCTION(dedupe_explain_pair) {
   const dedupe::golden::Person a = dedupe::pg::person_args(fcinfo, 0);
   const dedupe::golden::Person b = dedupe::pg::person_args(fcinfo, 7);
-  const std::string json = dedupe::golden::to_json(dedupe::golden::explain_pair(a, b));
+  const dedupe::pg::WritePathPolicy policy = dedupe::pg::read_write_path_policy();
+  const std::string json =
+      dedupe::golden::to_json(dedupe::golden::explain_pair(a, b, policy.thresholds, policy.model));
   return dedupe::pg::pg_call(
       [&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
 }

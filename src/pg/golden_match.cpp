@@ -5,7 +5,9 @@
 #include <optional>
 #include <set>
 
-#include "core/golden/match_rules.hpp"
+#include "core/golden/decide.hpp"
+#include "pg/batch_run.hpp"
+#include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
 namespace dedupe::pg {
@@ -136,14 +138,8 @@ std::string array_text(const std::vector<int64_t>& ids) {
   return out + "}";
 }
 
-golden::Thresholds read_thresholds() {
-  golden::Thresholds t;
-  if (thresholds_query.run({}) == 1) {
-    if (const Text review = value(0, 1)) t.review = std::stod(*review);
-    if (const Text auto_link = value(0, 2)) t.auto_link = std::stod(*auto_link);
-  }
-  return t;
-}
+CachedStatement write_path_model_exists(
+    "SELECT FROM dedupe.models WHERE name OPERATOR(pg_catalog.=) 'write_path'", 0);
 
 void open_review_for(const std::string& id, const golden::Decision& d, const std::string& score,
                      const std::string& actor, const std::string& explanation) {
@@ -152,7 +148,7 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
                    actor, explanation});
 }
 
-void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) {
+void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
   if (record_state.run({id}) != 1) return;  // invalid (flagged) records are not matched
@@ -180,7 +176,7 @@ void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) 
     c.distinct = value(static_cast<int>(i), 9) == Text("t");
     found.push_back(std::move(c));
   }
-  const golden::Decision d = golden::decide(person, found, thresholds);
+  const golden::Decision d = golden::decide(person, found, policy.thresholds, policy.model);
   const std::string explanation = golden::to_json(d);
   const std::string score = std::to_string(d.score);
   if (only_member && d.action != golden::Action::kLink) {
@@ -203,6 +199,11 @@ void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) 
       link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
       break;
     case golden::Action::kReview:
+      // A record waiting for a human is still someone: it starts a golden record of its own
+      // (later rows of the same person find it there), and the review item proposes moving
+      // it into the golden record the evidence points at.
+      if (!linked_to)
+        link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation});
       open_review_for(id, d, score, actor, explanation);
       break;
   }
@@ -212,14 +213,15 @@ void match_one(const StagedMatch& staged, const golden::Thresholds& thresholds) 
 // actor (a bulk load of new people); returns the records it handled.
 std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& staged,
                                                const std::vector<int64_t>& ids,
-                                               const golden::Thresholds& thresholds) {
+                                               const WritePathPolicy& policy) {
   std::set<int64_t> handled;
   if (staged.size() < 2) return handled;  // one row: the ordinary path costs the same
   const uint64 n = without_candidates.run({array_text(ids)});
   for (uint64 i = 0; i < n; ++i) handled.insert(std::stoll(*value(static_cast<int>(i), 1)));
   if (handled.empty()) return handled;
   // The decision the matcher makes for a record with no candidate, explained once.
-  const std::string explanation = golden::to_json(golden::decide(golden::Person{}, {}, thresholds));
+  const std::string explanation =
+      golden::to_json(golden::decide(golden::Person{}, {}, policy.thresholds, policy.model));
   std::map<std::string, std::vector<int64_t>> by_actor;
   for (const StagedMatch& s : staged)
     if (handled.count(s.record_id)) by_actor[s.actor].push_back(s.record_id);
@@ -233,18 +235,30 @@ std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& s
 
 }  // namespace
 
+WritePathPolicy read_write_path_policy() {
+  OwnerRights rights;
+  SpiSession spi;
+  WritePathPolicy policy{golden::Thresholds{}, golden::cold_start_model()};
+  if (thresholds_query.run({}) == 1) {
+    if (const Text review = value(0, 1)) policy.thresholds.review = std::stod(*review);
+    if (const Text auto_link = value(0, 2)) policy.thresholds.auto_link = std::stod(*auto_link);
+  }
+  if (write_path_model_exists.run({}) == 1) policy.model = load_model("write_path");
+  return policy;
+}
+
 void match_staged_records(const std::vector<StagedMatch>& staged) {
   if (staged.empty()) return;
   std::vector<int64_t> ids;
   for (const auto& s : staged) ids.push_back(s.record_id);
   lock_components.run({array_text(ids)});
-  const golden::Thresholds thresholds = read_thresholds();
+  const WritePathPolicy policy = read_write_path_policy();
   // a row staged twice in one statement is matched once
-  std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, thresholds);
+  std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, policy);
   for (const StagedMatch& s : staged) {
     if (!done.insert(s.record_id).second) continue;
     check_for_interrupts();
-    match_one(s, thresholds);
+    match_one(s, policy);
   }
 }
 

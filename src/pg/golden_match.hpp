@@ -4,6 +4,9 @@
 // Runs with the extension owner's rights inside the flush's SPI connection.
 #pragma once
 
+#include "core/golden/match_rules.hpp"
+#include "core/match/model.hpp"
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -19,5 +22,14 @@ struct StagedMatch {
 
 // Every staged row, in staging order.
 void match_staged_records(const std::vector<StagedMatch>& staged);
+
+// What the write path decides with: the thresholds in dedupe.effective_settings and the
+// model named 'write_path' in dedupe.models, else the built-in cold-start model. Reads
+// with the extension owner's rights.
+struct WritePathPolicy {
+  golden::Thresholds thresholds;
+  match::Model model;
+};
+WritePathPolicy read_write_path_policy();
 
 }  // namespace dedupe::pg

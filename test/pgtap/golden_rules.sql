@@ -119,7 +119,7 @@ INSERT INTO r_crm SELECT 1000 + n, 'js' || n || '@crowd.example', NULL,
   'Jo' || translate(n::text, '0123456789', 'abcdefghij') || 'x', 'Smith', 'US', 1, NULL, NULL, NULL
 FROM generate_series(1, 60) n;
 INSERT INTO r_crm VALUES (1100, 'john.smith@one.example', NULL, 'John', 'Smith', 'US', 1, NULL, NULL, NULL);
-INSERT INTO r_form VALUES (1100, 'jsmith@two.example', NULL, 'John', 'Smith', 'US', 1, NULL, NULL, NULL);
+INSERT INTO r_form VALUES (1100, NULL, '+1 415 555 0177', 'John', 'Smith', 'US', 1, NULL, NULL, NULL);
 SELECT is((pg_temp.item('r_form', 1100)).golden_id, (pg_temp.golden('r_crm', 1100)).golden_id,
   'the exact namesake is proposed for review, not crowded out of the block');
 
@@ -152,15 +152,15 @@ SELECT is((SELECT array_agg(DISTINCT g.owner ORDER BY g.owner) FROM dedupe.recor
   ARRAY['dach-strategic', 'unassigned'], 'owner rules apply to golden records started in bulk');
 
 -- High value: a doubt about a big account is escalated with its own SLA
-INSERT INTO r_form VALUES (2, 'm.lopez@other.com', NULL, 'Mia', 'Lopes', 'US', 5, NULL, NULL, NULL);
+INSERT INTO r_form VALUES (2, NULL, '+1 415 555 0102', 'Mia', 'Lopez', 'US', 5, NULL, NULL, NULL);
 SELECT is((pg_temp.item('r_form', 2)).kind, 'ambiguous', 'no high-value rule yet: an ordinary ambiguous item');
 INSERT INTO dedupe.high_value_rules (priority, attribute, op, pattern) VALUES (1, 'arr', '>=', '100000');
-INSERT INTO r_form VALUES (3, 'mia.lopez@third.com', NULL, 'Mia', 'Lopes', 'US', 5, NULL, NULL, NULL);
+INSERT INTO r_form VALUES (3, NULL, '+1 312 555 0177', 'Mia', 'Lopez', 'US', 5, NULL, NULL, NULL);
 SELECT is((pg_temp.item('r_form', 3)).kind, 'high_value', 'the proposed golden record has ARR >= 100000: high_value');
 SELECT is((pg_temp.item('r_form', 3)).details ->> 'escalated_from', 'ambiguous', 'the item says what it was escalated from');
 SELECT ok((SELECT due_at BETWEEN clock_timestamp() + interval '29 minutes' AND clock_timestamp() + interval '31 minutes'
            FROM pg_temp.item('r_form', 3)), 'high-value items are due in 30 minutes');
-INSERT INTO r_crm VALUES (6, 'a.schultz@elsewhere.de', NULL, 'Anna', 'Schulze', 'DE', 50, 150000, NULL, NULL);
+INSERT INTO r_crm VALUES (6, NULL, '+1 415 555 0106', 'Anna-Maria', 'Schulz', 'DE', 50, 150000, NULL, NULL);
 SELECT is((pg_temp.item('r_crm', 6)).kind, 'high_value', 'an incoming record that is itself high value is escalated too');
 SELECT is(dedupe.is_high_value('{"arr": "99999"}'), false, 'below the threshold is not high value');
 

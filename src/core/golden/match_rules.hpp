@@ -26,16 +26,17 @@ struct Comparison {
 };
 
 // first and last names together: canonical nicknames equal or Jaro-Winkler high on both
-// agree; a clearly different first AND last name contradict; anything else is unknown.
+// agree; a clearly different given name contradicts (unless given and family name are
+// swapped), whatever the family name: a household shares its family name, and often a
+// mailbox or a phone; anything else is unknown.
 Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* trace = nullptr);
 
-// Name similarity for fuzzy matching: 0..1, first names through their canonical forms; 0
-// unless both the given name and the surname are at least 0.85 similar.
-double name_similarity(const Person& a, const Person& b, std::vector<Comparison>* trace = nullptr);
-
+// Match probabilities (see golden/decide.hpp): at or above auto_link a record links, at or
+// above review a human decides (the record starts a golden record of its own meanwhile),
+// below it starts a new golden record.
 struct Thresholds {
-  double review = 0.85;     // fuzzy score at or above: a review item
-  double auto_link = 0.97;  // ... and at or above this with an agreeing company or domain: link
+  double review = 0.5;
+  double auto_link = 0.99;
 };
 
 // A golden record the new record may belong to, with the member that matched.
@@ -57,14 +58,12 @@ struct Decision {
   std::vector<Comparison> comparisons;
 };
 
-// Deterministic rules first (external id, email: the same person unless the names clearly
-// contradict; phone: only when the names agree), then fuzzy name similarity over the
-// blocked candidates. Evidence pointing at two golden records is a 'conflict'.
-Decision decide(const Person& record, const std::vector<Candidate>& candidates,
-                const Thresholds& thresholds = {});
-
-// Every comparison between two records, and what decide() would make of them alone.
-Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresholds = {});
+// The deterministic rules, the same on both paths (batch applies them to its pairs through
+// match/write_path_evidence): the same external id, or the same email unless the names
+// contradict, links; the same phone links only when the names agree; evidence of either
+// kind naming two golden records is a 'conflict'. When no rule applies the decision is
+// kNewGolden with an empty rule, and the model decides (golden/decide.hpp).
+Decision decide_by_rules(const Person& record, const std::vector<Candidate>& candidates);
 
 // Decision and comparisons as a JSON object (for dedupe.explain and the audit log).
 std::string to_json(const Decision& decision);

@@ -115,7 +115,7 @@ Model model_from_levels(
   return model;
 }
 
-Scorer::Scorer(const Model& model, const RecordSet& set)
+Scorer::Scorer(const Model& model, const RecordSet& set, bool term_frequency)
     : set_(set), prior_(std::log2(model.lambda / (1 - model.lambda))) {
   for (Role role : set.roles()) {
     const ComparisonParams* params = model.find(role);
@@ -125,7 +125,7 @@ Scorer::Scorer(const Model& model, const RecordSet& set)
                   "train a model with the same mapping (dedupe.train) or pass model => NULL");
     Entry e{role,
             std::vector<double>(params->m.size(), 0.0),
-            comparison_def(role).term_frequency,
+            term_frequency && comparison_def(role).term_frequency,
             std::log2(params->m[kExactLevel]),
             params->m,
             params->u};

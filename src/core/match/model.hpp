@@ -85,7 +85,9 @@ struct PairExplanation {
 class Scorer {
  public:
   // Throws Error(22023) when a role mapped in set has no parameters in the model.
-  Scorer(const Model& model, const RecordSet& set);
+  // term_frequency false: exact agreements weigh log2(m/u) whatever the value (for a record
+  // set too small to say how common a value is: the write path's candidates).
+  Scorer(const Model& model, const RecordSet& set, bool term_frequency = true);
   // The Fellegi-Sunter weight alone (no write-path rule).
   double match_weight(uint32_t a, uint32_t b) const { return weight(a, b, 0, nullptr); }
   // Weight and probability with the write path's deterministic rules applied.

@@ -50,9 +50,9 @@ WritePathEvidence write_path_evidence(const RecordSet& set, uint32_t a, uint32_t
                                       uint32_t shared) {
   if (shared == 0) return {};
   const golden::Person pa = person(set, a), pb = person(set, b);
-  // decide() against a one-member golden record is exactly the write path's verdict on a
+  // The rules against a one-member golden record are exactly the write path's rules for a
   // new row meeting this one.
-  const golden::Decision d = golden::decide(pa, {golden::Candidate{1, pb, false}});
+  const golden::Decision d = golden::decide_by_rules(pa, {golden::Candidate{1, pb, false}});
   if (d.action == golden::Action::kLink)
     if (const char* rule = link_rule(d.rule)) return {EvidenceKind::kLink, rule, 0};
   const uint32_t keys = shared & (role_bit(Role::kEmail) | role_bit(Role::kPhone));

@@ -1,0 +1,186 @@
+#include "core/golden/decide.hpp"
+
+#include <map>
+
+#include "core/match/comparisons.hpp"
+#include "core/match/record_set.hpp"
+#include "core/no_postgres.hpp"
+
+namespace dedupe::golden {
+namespace {
+
+using match::Role;
+
+std::optional<std::string> value_of(const Person& p, Role role) {
+  switch (role) {
+    case Role::kExternalId:
+      return p.external_id;
+    case Role::kEmail:
+      return p.email;
+    case Role::kPhone:
+      return p.phone;
+    case Role::kFirstName:
+      return p.first_name;
+    case Role::kLastName:
+      return p.last_name;
+    case Role::kCompany:
+      return p.company;
+    case Role::kDomain:
+      return p.domain;
+    default:
+      return std::nullopt;
+  }
+}
+
+void add(match::RecordSetBuilder& builder, int64_t row, const Person& p) {
+  const auto& roles = write_path_roles();
+  std::vector<std::optional<std::string>> owned;
+  owned.reserve(roles.size());
+  for (Role role : roles) owned.push_back(value_of(p, role));
+  std::vector<std::optional<std::string_view>> raw;
+  for (const auto& v : owned) raw.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
+  builder.add(row, raw.data());
+}
+
+// The scorer's comparisons in the explanation's shape: the level's name is the verdict, the
+// weight (bits of log2 odds) what it contributed.
+std::vector<Comparison> comparisons_of(const match::RecordSet& set, const match::PairExplanation& e,
+                                       uint32_t a, uint32_t b) {
+  std::vector<Comparison> out;
+  for (const match::ComparisonExplanation& c : e.comparisons) {
+    Comparison x;
+    x.attribute = match::role_name(c.role);
+    for (auto [record, side] : {std::pair{a, &x.left}, std::pair{b, &x.right}}) {
+      const uint32_t id = set.id(c.role, record);
+      if (id != match::kNull) *side = set.value(c.role, id).text;
+    }
+    const std::string& level = match::comparison_def(c.role).levels[c.level];
+    x.verdict = c.level == match::kNullLevel ? "missing" : c.ignored ? "ignored" : level;
+    // exact 1, else 0, the levels between (nickname, one edit, ...) a partial agreement
+    x.similarity = level == "exact" ? 1.0 : level == "else" || level == "null" ? 0.0 : 0.5;
+    x.contribution = c.weight;  // bits of log2 odds: log2(m/u) of the level
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Role>& write_path_roles() {
+  static const std::vector<Role> roles = {Role::kExternalId, Role::kEmail,    Role::kPhone,
+                                          Role::kFirstName,  Role::kLastName, Role::kCompany,
+                                          Role::kDomain};
+  return roles;
+}
+
+const match::Model& cold_start_model() {
+  // m: how often true duplicates compare at the level; u: how often two different people
+  // among the candidates do. External ids are namespaced by source, so only equality (a
+  // deterministic rule) says anything; different ids say nothing.
+  static const match::Model model = match::model_from_levels(
+      1.0 / 8192,  // prior odds of a candidate pair: names alone land near 0.5
+      {
+          {"external_id", "exact", 0.9, 1e-6},
+          {"external_id", "else", 0.999, 0.999},
+          {"email", "exact", 0.5, 1e-5},
+          {"email", "one_edit", 0.02, 0.001},  // a typo, or jsmith1 / jsmith2
+          {"email", "else", 0.47, 0.99},
+          {"phone", "exact", 0.5, 1e-5},
+          {"phone", "one_edit", 0.01, 0.001},  // a typo, or the next direct line
+          {"phone", "else", 0.48, 0.99},
+          {"first_name", "exact", 0.6, 0.01},
+          {"first_name", "nickname", 0.15, 0.002},
+          {"first_name", "one_edit", 0.05, 0.002},
+          {"first_name", "jaro_winkler_0.9", 0.03, 0.003},
+          {"first_name", "swapped_with_last_name", 0.01, 1e-4},
+          {"first_name", "jaro_winkler_0.8", 0.03, 0.01},
+          {"first_name", "else", 0.13, 0.973},
+          {"last_name", "exact", 0.8, 0.005},
+          {"last_name", "one_edit", 0.08, 0.001},
+          {"last_name", "jaro_winkler_0.9", 0.03, 0.001},
+          {"last_name", "swapped_with_first_name", 0.01, 1e-4},
+          {"last_name", "jaro_winkler_0.8", 0.02, 0.005},
+          {"last_name", "else", 0.06, 0.99},
+          {"company", "exact", 0.5, 0.02},
+          {"company", "tokens_0.9", 0.1, 0.005},
+          {"company", "else", 0.4, 0.975},
+          {"domain", "exact", 0.5, 0.02},
+          {"domain", "else", 0.5, 0.98},
+      });
+  return model;
+}
+
+Decision decide(const Person& record, const std::vector<Candidate>& candidates,
+                const Thresholds& thresholds, const match::Model& model) {
+  Decision d = decide_by_rules(record, candidates);
+  if (!d.rule.empty()) return d;
+
+  std::vector<const Candidate*> scored;
+  match::RecordSetBuilder builder(write_path_roles());
+  add(builder, 0, record);
+  for (const Candidate& c : candidates) {
+    if (c.distinct) continue;
+    scored.push_back(&c);
+    add(builder, static_cast<int64_t>(scored.size()), c.member);
+  }
+  if (scored.empty()) {
+    d.rule = "no_candidate";
+    return d;
+  }
+  const match::RecordSet set = builder.finish([] {});
+  // Without term frequencies: a handful of candidates says nothing about how common a name
+  // is, and u already stands for the average name.
+  const match::Scorer scorer(model, set, /*term_frequency=*/false);
+
+  // The best member of each golden record speaks for it.
+  std::map<int64_t, std::pair<double, uint32_t>> best;  // golden -> (probability, record)
+  for (uint32_t i = 1; i <= scored.size(); ++i) {
+    const double p = scorer.score(0, i).probability;
+    auto [it, fresh] = best.try_emplace(scored[i - 1]->golden_id, p, i);
+    if (!fresh && p > it->second.first) it->second = {p, i};
+  }
+  int64_t top = 0;
+  double top_p = -1;
+  std::vector<int64_t> linkable;
+  for (const auto& [golden, score] : best) {
+    if (score.first > top_p) top = golden, top_p = score.first;
+    if (score.first >= thresholds.auto_link) linkable.push_back(golden);
+  }
+  const uint32_t member = best[top].second;
+  d.golden_id = top;
+  d.score = top_p;
+  d.comparisons = comparisons_of(set, scorer.explain(0, member), 0, member);
+  if (linkable.size() > 1) {
+    d.action = Action::kReview;
+    d.review_kind = "conflict";
+    d.rule = "match_probability_names_several_golden_records";
+    d.conflicting = linkable;
+  } else if (top_p >= thresholds.auto_link) {
+    d.action = Action::kLink;
+    d.rule = "match_probability";
+  } else if (top_p >= thresholds.review) {
+    d.action = Action::kReview;
+    d.review_kind = "ambiguous";
+    d.rule = "match_probability_in_doubt";
+  } else {
+    d.action = Action::kNewGolden;
+    d.rule = "match_probability_below_review";
+  }
+  return d;
+}
+
+Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresholds,
+                      const match::Model& model) {
+  Decision d = decide(a, {Candidate{1, b, false}}, thresholds, model);
+  match::RecordSetBuilder builder(write_path_roles());
+  add(builder, 0, a);
+  add(builder, 1, b);
+  const match::RecordSet set = builder.finish([] {});
+  const match::Scorer scorer(model, set, false);
+  d.comparisons = comparisons_of(set, scorer.explain(0, 1), 0, 1);
+  if (d.rule.rfind("same_", 0) == 0 || d.rule.rfind("evidence_", 0) == 0) return d;
+  d.score = scorer.score(0, 1).probability;
+  return d;
+}
+
+}  // namespace dedupe::golden
