@@ -11,8 +11,24 @@
 CREATE FUNCTION dedupe.business_time_between(start timestamptz, finish timestamptz,
   time_zone text DEFAULT 'UTC', opens_at time DEFAULT '09:00', closes_at time DEFAULT '17:00',
   working_days integer[] DEFAULT '{1,2,3,4,5}') RETURNS interval
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  -- One row per calendar day: an infinite or huge span would walk days until statement_timeout.
+  IF NOT (pg_catalog.isfinite(start) AND pg_catalog.isfinite(finish)) THEN
+    RAISE EXCEPTION 'business time needs finite instants, not % .. %', start, finish
+      USING ERRCODE = '22023', HINT = 'Pass the instants that bound the period.';
+  END IF;
+  -- Days, not finish - start: that interval overflows silently over ~292,000 years.
+  IF (finish AT TIME ZONE time_zone)::date - (start AT TIME ZONE time_zone)::date > 36525 THEN
+    RAISE EXCEPTION 'business time is counted over at most 100 years, not % .. %', start, finish
+      USING ERRCODE = '22023', HINT = 'Split the period and add the parts.';
+  END IF;
+  IF EXISTS (SELECT FROM pg_catalog.unnest(working_days) d WHERE d NOT BETWEEN 1 AND 7) THEN
+    RAISE EXCEPTION 'working days are ISO weekdays 1 (Monday) to 7 (Sunday), not %', working_days
+      USING ERRCODE = '22023';
+  END IF;
   -- Summed as seconds so the result reads in hours ('26:00:00'), never as calendar days.
+  RETURN (
   SELECT pg_catalog.make_interval(secs => coalesce(pg_catalog.sum(pg_catalog.date_part('epoch',
            greatest(least(finish, w.closes) - greatest(start, w.opens), interval '0'))), 0))
   FROM pg_catalog.generate_series((start AT TIME ZONE time_zone)::date::timestamp,
@@ -23,12 +39,13 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_tem
            -- closes_at 00:00 means midnight at the end of the day, as in business_due_at
            (d.day + CASE WHEN closes_at = time '00:00' THEN interval '1 day'
                          ELSE closes_at - time '00:00' END) AT TIME ZONE time_zone AS closes) w
-  WHERE finish > start AND pg_catalog.date_part('isodow', d.day) = ANY (working_days)
-$$;
+  WHERE finish > start AND pg_catalog.date_part('isodow', d.day) = ANY (working_days));
+END $$;
 COMMENT ON FUNCTION dedupe.business_time_between(timestamptz, timestamptz, text, time, time, integer[]) IS
   'Business time between two instants: only opens_at..closes_at on working_days (ISO 1 = Monday '
   '.. 7 = Sunday) in time_zone count; 0 when finish is not after start. The inverse of '
-  'dedupe.business_due_at (business_time_between(s, business_due_at(s, d)) = d for s inside the window).';
+  'dedupe.business_due_at (business_time_between(s, business_due_at(s, d)) = d for s inside the window). '
+  'Refuses (22023) infinite instants, spans over 100 years and weekdays outside 1..7.';
 
 -- Time on an SLA clock: business time where the kind's policy says business hours, wall-clock
 -- time otherwise (and for kinds without a policy). Never negative; in hours, not days.
@@ -127,13 +144,28 @@ COMMENT ON FUNCTION dedupe.top_duplicate_sources(integer, timestamptz, timestamp
   'The sources that write the most duplicates among records created in [since, until): their '
   'count, share of all duplicates, and the source''s own duplicate rate';
 
+-- Reports that walk days or weeks up to as_of would walk forever from 'infinity'.
+CREATE FUNCTION dedupe._check_as_of(as_of timestamptz) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
+    RAISE EXCEPTION 'as_of must be a finite timestamp, not %', coalesce(as_of::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'Pass the moment the report describes, e.g. now().';
+  END IF;
+END $$;
+COMMENT ON FUNCTION dedupe._check_as_of(timestamptz) IS
+  'internal: refuses (22023) a NULL or infinite as_of of a report';
+
 -- Review-queue health. An item counts as open at as_of when it was created by then and not
 -- resolved before it, so past Monday mornings can be reproduced.
 CREATE FUNCTION dedupe.review_item_ages(as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS TABLE (item_id bigint, kind text, owner text, created_at timestamptz, due_at timestamptz,
                business_hours boolean, age interval, time_left interval, overdue_by interval,
                overdue boolean)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM dedupe._check_as_of(as_of);
+  RETURN QUERY
   SELECT q.item_id, q.kind, q.owner, q.created_at, q.due_at, coalesce(p.business_hours, false),
          dedupe._sla_elapsed(q.kind, q.created_at, as_of),
          dedupe._sla_elapsed(q.kind, as_of, q.due_at),
@@ -141,8 +173,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
          dedupe._sla_elapsed(q.kind, q.due_at, as_of) > interval '0'
   FROM dedupe.review_queue q LEFT JOIN dedupe.effective_sla_policies p USING (kind)
   WHERE q.created_at <= as_of AND (q.status = 'open' OR q.resolved_at > as_of)
-  ORDER BY q.due_at, q.item_id
-$$;
+  ORDER BY q.due_at, q.item_id;
+END $$;
 COMMENT ON FUNCTION dedupe.review_item_ages(timestamptz) IS
   'Review items open at as_of with their age, time left and time overdue on their kind''s SLA '
   'clock: business time when dedupe.effective_sla_policies says business_hours (a deadline passed on '
@@ -151,14 +183,17 @@ COMMENT ON FUNCTION dedupe.review_item_ages(timestamptz) IS
 CREATE FUNCTION dedupe.review_queue_health(as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS TABLE (kind text, owner text, open_items bigint, overdue_items bigint, oldest_age interval,
                max_overdue_by interval, next_due_at timestamptz)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM dedupe._check_as_of(as_of);
+  RETURN QUERY
   SELECT a.kind, a.owner, pg_catalog.count(*), pg_catalog.count(*) FILTER (WHERE a.overdue),
          pg_catalog.max(a.age), pg_catalog.max(a.overdue_by) FILTER (WHERE a.overdue),
          pg_catalog.min(a.due_at) FILTER (WHERE NOT a.overdue)
   FROM dedupe.review_item_ages(as_of) a
   GROUP BY a.kind, a.owner
-  ORDER BY pg_catalog.count(*) FILTER (WHERE a.overdue) DESC, a.kind, a.owner
-$$;
+  ORDER BY pg_catalog.count(*) FILTER (WHERE a.overdue) DESC, a.kind, a.owner;
+END $$;
 COMMENT ON FUNCTION dedupe.review_queue_health(timestamptz) IS
   'Open review items per kind and owner at as_of: how many, how many overdue (SLA clock of the '
   'kind), the oldest age, the worst lateness and the next deadline';
@@ -190,8 +225,10 @@ RETURNS TABLE (week_start date, review_items bigint, records_written bigint, rev
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF weeks IS NULL OR weeks < 1 OR weeks > 520 THEN
-    RAISE EXCEPTION 'weeks must be between 1 and 520' USING ERRCODE = '22023';
+    RAISE EXCEPTION 'weeks must be between 1 and 520, not %', coalesce(weeks::text, 'NULL')
+      USING ERRCODE = '22023', HINT = '520 weeks are ten years.';
   END IF;
+  PERFORM dedupe._check_as_of(as_of);
   IF growth_threshold IS NULL OR growth_threshold < 0 THEN
     RAISE EXCEPTION 'growth_threshold must be a non-negative ratio (0.2 = 20%% more)' USING ERRCODE = '22023';
   END IF;
@@ -305,7 +342,7 @@ REVOKE ALL ON dedupe.record_duplicates, dedupe.duplicate_rate_by_source, dedupe.
   dedupe.duplicate_rate_by_day, dedupe.duplicate_rate_by_week FROM PUBLIC;
 GRANT SELECT ON dedupe.record_duplicates, dedupe.duplicate_rate_by_source, dedupe.duplicate_rate_by_owner,
   dedupe.duplicate_rate_by_day, dedupe.duplicate_rate_by_week TO dedupe_admin, dedupe_auditor;
-REVOKE ALL ON FUNCTION dedupe._sla_elapsed(text, timestamptz, timestamptz),
+REVOKE ALL ON FUNCTION dedupe._sla_elapsed(text, timestamptz, timestamptz), dedupe._check_as_of(timestamptz),
   dedupe.duplicate_rate_over_time(text, text), dedupe.top_duplicate_sources(integer, timestamptz, timestamptz),
   dedupe.review_item_ages(timestamptz), dedupe.review_queue_health(timestamptz),
   dedupe.review_resolution_times(timestamptz, timestamptz),

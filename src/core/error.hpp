@@ -29,6 +29,8 @@ class Error : public std::runtime_error {
 namespace sqlstate {
 inline constexpr const char* kInvalidTextRepresentation = "22P02";
 inline constexpr const char* kInvalidParameterValue = "22023";
+inline constexpr const char* kDatetimeFieldOverflow = "22008";
+inline constexpr const char* kCharacterNotInRepertoire = "22021";
 inline constexpr const char* kStringDataRightTruncation = "22001";
 inline constexpr const char* kNotNullViolation = "23502";
 inline constexpr const char* kProgramLimitExceeded = "54000";

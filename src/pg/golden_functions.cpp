@@ -53,14 +53,29 @@ dedupe::BusinessHours business_hours_args(FunctionCallInfo fcinfo) {
 DEDUPE_FUNCTION(dedupe_business_due_at) {
   const TimestampTz start = PG_GETARG_TIMESTAMPTZ(0);
   const Interval* duration = PG_GETARG_INTERVAL_P(1);
+  if (TIMESTAMP_NOT_FINITE(start))
+    throw dedupe::Error(dedupe::sqlstate::kInvalidParameterValue,
+                        "business_due_at needs a finite start, not infinity");
   if (duration->month != 0)
     throw dedupe::Error(
         dedupe::sqlstate::kInvalidParameterValue,
         "a business-hours duration is counted in days, hours and minutes, not months");
+  // day * USECS_PER_DAY + time overflows int64 for large intervals: the core refuses
+  // anything over ten years, so a larger day count is refused here before the arithmetic.
+  const int64 kDayLimit = 20 * 366;
+  if (duration->day < -kDayLimit || duration->day > kDayLimit ||
+      duration->time < -kDayLimit * USECS_PER_DAY || duration->time > kDayLimit * USECS_PER_DAY)
+    throw dedupe::Error(dedupe::sqlstate::kInvalidParameterValue,
+                        "invalid business hours: the duration must be between 0 and ten years");
   const int64 minutes = (duration->day * USECS_PER_DAY + duration->time) / USECS_PER_MINUTE;
   const dedupe::BusinessHours hours = business_hours_args(fcinfo);
   const int64 due_ms = dedupe::add_business_minutes(start / 1000 + kPgEpochUnixMs, minutes, hours);
-  return TimestampTzGetDatum((due_ms - kPgEpochUnixMs) * 1000);
+  // Ten years after a start near the end of the timestamp range leaves the range.
+  const int64 due_pg_ms = due_ms - kPgEpochUnixMs;  // the deadline is never before start
+  if (due_pg_ms >= END_TIMESTAMP / 1000)
+    throw dedupe::Error(dedupe::sqlstate::kDatetimeFieldOverflow, "timestamp out of range",
+                        "the deadline falls after 294276 AD");
+  return TimestampTzGetDatum(due_pg_ms * 1000);
 }
 
 // dedupe._explain_pair(a record's 7 attributes, b's 7 attributes) -> jsonb

@@ -41,4 +41,20 @@ void raise(const CapturedError& error) {
   pg_unreachable();
 }
 
+void rethrow_pg_error(MemoryContext context) {
+  MemoryContextSwitchTo(context);
+  ErrorData* volatile data = nullptr;  // assigned after sigsetjmp, read after a longjmp
+  {
+    ErrorStackScope scope;
+    sigjmp_buf local;
+    if (sigsetjmp(local, 0) == 0) {
+      PG_exception_stack = &local;
+      data = CopyErrorData();
+    }
+  }
+  FlushErrorState();  // the original error, and a second one from CopyErrorData if any
+  if (!data) throw std::bad_alloc();
+  throw PgError(data);
+}
+
 }  // namespace dedupe::pg

@@ -74,37 +74,57 @@ auto call_cpp(Fn&& fn) -> decltype(fn()) {
   raise(error);
 }
 
+// Restores PostgreSQL's error-handling globals when the scope ends, whichever way: a normal
+// return, a longjmp back to our buffer, or a C++ exception thrown by the code inside (as
+// pg_duckdb's PostgresFunctionGuard does). Without it a throwing lambda left
+// PG_exception_stack pointing into a dead frame, and the next ERROR jumped there.
+class ErrorStackScope {
+ public:
+  ErrorStackScope() noexcept : stack_(PG_exception_stack), context_(error_context_stack) {}
+  ~ErrorStackScope() {
+    PG_exception_stack = stack_;
+    error_context_stack = context_;
+  }
+  // True while the globals still hold what they held when the scope began (the self-test).
+  bool intact() const noexcept {
+    return PG_exception_stack == stack_ && error_context_stack == context_;
+  }
+  ErrorStackScope(const ErrorStackScope&) = delete;
+  ErrorStackScope& operator=(const ErrorStackScope&) = delete;
+
+ private:
+  sigjmp_buf* stack_;
+  ErrorContextCallback* context_;
+};
+
+// After a PostgreSQL error reached pg_call()'s buffer: copies it in `context` (guarded, so
+// running out of memory while copying becomes std::bad_alloc), flushes it and throws PgError.
+[[noreturn]] void rethrow_pg_error(MemoryContext context);
+
 // Runs PostgreSQL code from C++. fn must be a thin lambda over PostgreSQL calls that owns
-// no C++ objects with destructors itself. Returns fn's result or throws PgError.
+// no C++ objects with destructors itself. Returns fn's result or throws PgError; a C++
+// exception from fn passes through with the error stack restored.
 template <typename Fn>
 auto pg_call(Fn&& fn) -> decltype(fn()) {
   using Result = decltype(fn());
   MemoryContext caller_context = CurrentMemoryContext;
-  sigjmp_buf* saved_stack = PG_exception_stack;
-  ErrorContextCallback* saved_context_stack = error_context_stack;
-  sigjmp_buf local;
-  bool failed = false;
   std::conditional_t<std::is_void_v<Result>, int, Result> result{};
-
-  if (sigsetjmp(local, 0) == 0) {
-    PG_exception_stack = &local;
-    if constexpr (std::is_void_v<Result>) {
-      fn();
+  bool failed = false;
+  {
+    ErrorStackScope scope;
+    sigjmp_buf local;
+    if (sigsetjmp(local, 0) == 0) {
+      PG_exception_stack = &local;
+      if constexpr (std::is_void_v<Result>) {
+        fn();
+      } else {
+        result = fn();
+      }
     } else {
-      result = fn();
+      failed = true;
     }
-  } else {
-    failed = true;
   }
-  PG_exception_stack = saved_stack;
-  error_context_stack = saved_context_stack;
-
-  if (failed) {
-    MemoryContextSwitchTo(caller_context);
-    ErrorData* data = CopyErrorData();
-    FlushErrorState();
-    throw PgError(data);
-  }
+  if (failed) rethrow_pg_error(caller_context);
   if constexpr (!std::is_void_v<Result>) return result;
 }
 

@@ -39,8 +39,28 @@ DEDUPE_FUNCTION(dedupe_guard_selftest) {
     dedupe::pg::pg_call(
         [] { return DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(0)); });
   }
+  if (kind == "pg_call_throws") {
+    // A C++ exception from inside pg_call(), thrown while the lambda has an error context
+    // callback pushed: both of PostgreSQL's error stacks must be back as they were, or the
+    // session's next ERROR jumps into (or calls back into) this dead frame.
+    dedupe::pg::ErrorStackScope before;
+    try {
+      dedupe::pg::pg_call([] {
+        ErrorContextCallback callback{error_context_stack, [](void*) {}, nullptr};
+        error_context_stack = &callback;
+        throw std::runtime_error("selftest: thrown inside pg_call");
+      });
+    } catch (const std::runtime_error&) {
+    }
+    if (!before.intact())
+      throw dedupe::Error(
+          dedupe::sqlstate::kInternalError,
+          "selftest: pg_call left PostgreSQL's error stack pointing into a dead frame");
+    return Int64GetDatum(1);
+  }
   if (kind == "ok") return Int64GetDatum(0);
   throw dedupe::Error(
       dedupe::sqlstate::kInvalidParameterValue, "unknown selftest kind: " + kind, {},
-      "use dedupe_error, std_exception, bad_alloc, unknown, pg_error, ok or destructors");
+      "use dedupe_error, std_exception, bad_alloc, unknown, pg_error, pg_call_throws, ok or "
+      "destructors");
 }

@@ -8,6 +8,7 @@
 
 extern "C" {
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 }
 
 namespace dedupe::pg {
@@ -60,6 +61,23 @@ Datum component_datum(FunctionCallInfo fcinfo, int index) {
   return text_datum(*key.parts[index]);
 }
 
+// Text input arrives verified by PostgreSQL; binary input does not, and invalid UTF-8 in a
+// key would reach k::text, columns filled from it and pg_dump output.
+void check_encoding(const MatchKey& key) {
+  static const char* const names[] = {"external_id", "phone", "email"};
+  for (int i = 0; i < kComponents; ++i) {
+    const auto& v = component(key, static_cast<Component>(i));
+    if (v && !pg_call([&] {
+          return pg_verify_mbstr(GetDatabaseEncoding(), v->data(), static_cast<int>(v->size()),
+                                 true);
+        }))
+      throw Error(sqlstate::kCharacterNotInRepertoire,
+                  std::string("invalid match_key: ") + names[i] + " is not valid " +
+                      GetDatabaseEncodingName(),
+                  {}, "Send the key's components in the database encoding.");
+  }
+}
+
 }  // namespace
 }  // namespace dedupe::pg
 
@@ -82,6 +100,7 @@ DEDUPE_FUNCTION(dedupe_match_key_recv) {
   buf->cursor = buf->len;
   dedupe::MatchKey key = dedupe::decode(bytes);
   dedupe::validate(key);
+  dedupe::pg::check_encoding(key);
   return match_key_datum(key);
 }
 

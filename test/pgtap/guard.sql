@@ -1,6 +1,6 @@
 -- Boundary guard behaviour: SQLSTATEs, unwinding, and a session that survives.
 BEGIN;
-SELECT plan(11);
+SELECT plan(16);
 
 SELECT throws_ok($$ SELECT dedupe._guard_selftest('dedupe_error') $$, '22023',
                  'selftest: dedupe::Error', 'dedupe::Error keeps its SQLSTATE and message');
@@ -45,6 +45,24 @@ EXCEPTION WHEN invalid_parameter_value THEN
 END $$;
 SELECT ok(octet_length(convert_from(convert_to(pg_temp.long_error_message(), 'UTF8'), 'UTF8')) BETWEEN 900 AND 1023,
   'a cut error message is still valid UTF-8');
+
+-- Issue 13 item 16: a C++ exception thrown inside pg_call() left PG_exception_stack and
+-- error_context_stack pointing into a dead frame; the session's next top-level ERROR then
+-- jumped there and the backend crashed. A second session (dblink) takes that top-level error.
+SET LOCAL client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS dblink;
+SELECT lives_ok($$ SELECT dblink_connect('guard_peer', format('host=%s port=%s dbname=%s',
+                    split_part(current_setting('unix_socket_directories'), ',', 1),
+                    current_setting('port'), current_database())) $$,
+                'a second session connects');
+SELECT is((SELECT v FROM dblink('guard_peer', 'SELECT dedupe._guard_selftest(''pg_call_throws'')') t(v bigint)),
+          1::bigint, 'a C++ exception from inside pg_call() is caught by the C++ caller');
+SELECT is(dblink_error_message('guard_peer'), 'OK', 'the call itself raised no error');
+SELECT throws_ok($$ SELECT * FROM dblink('guard_peer', 'SELECT 1 / 0') t(v int) $$, '22012',
+                 NULL, 'the next PostgreSQL error in that session is an ordinary error');
+SELECT is((SELECT v FROM dblink('guard_peer', 'SELECT length(dedupe.fold(''still here''))') t(v int)),
+          10, 'and that session still answers');
+SELECT dblink_disconnect('guard_peer');
 
 SELECT * FROM finish();
 ROLLBACK;

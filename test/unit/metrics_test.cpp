@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
+
 namespace dedupe {
 namespace {
 
@@ -23,6 +25,17 @@ TEST(Levenshtein, BoundedAgreesWithFullWithinBound) {
         int full = levenshtein(cp(x), cp(y));
         EXPECT_EQ(levenshtein_bounded(cp(x), cp(y), k), full <= k ? full : k + 1) << x << " " << y;
       }
+}
+
+// Issue 13 item 3: k + 1 and i + k overflowed int and the band wrote past the rows.
+TEST(Levenshtein, BoundedHugeBoundsAreTheFullDistance) {
+  for (int k : {INT_MAX, INT_MAX - 1, INT_MAX / 2, 1000000}) {
+    EXPECT_EQ(levenshtein_bounded(cp("John"), cp("John"), k), 0);
+    EXPECT_EQ(levenshtein_bounded(cp("John"), cp("Jon"), k), 1);
+    EXPECT_EQ(levenshtein_bounded(cp(""), cp("abc"), k), 3);
+    EXPECT_EQ(levenshtein_bounded(cp("smith"), cp("schmidt"), k), 4);
+  }
+  EXPECT_EQ(levenshtein_bounded(cp("John"), cp("Mary"), INT_MIN), 1);  // negative reads as 0
 }
 
 TEST(Osa, Transpositions) {

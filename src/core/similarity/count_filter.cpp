@@ -43,7 +43,7 @@ CountFilter edit_distance_filter(std::u32string_view query, int k) {
 }
 
 CountFilter similarity_filter(std::u32string_view query, double t) {
-  if (t <= 0) {
+  if (!(t > 0)) {  // NaN too: every row is a candidate, never a cast of NaN to size_t
     CountFilter all;
     all.match_all = true;
     return all;

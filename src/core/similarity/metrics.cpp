@@ -45,7 +45,10 @@ int levenshtein(std::u32string_view a, std::u32string_view b) {
 int levenshtein_bounded(std::u32string_view a, std::u32string_view b, int max_distance) {
   if (max_distance < 0) max_distance = 0;
   if (a.size() < b.size()) std::swap(a, b);
-  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size()), k = max_distance;
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  // No distance exceeds the longer length, so a larger bound means the same; clamping keeps
+  // k + 1 and i + k from overflowing (a bound of INT_MAX is input, not a mistake).
+  const int k = std::min(max_distance, n);
   if (n - m > k) return k + 1;
   const int over = k + 1;
   // Only cells with |i - j| <= k can hold a value <= k; others are treated as k + 1.
