@@ -52,7 +52,7 @@ CREATE FUNCTION pg_temp.item_of(pk int) RETURNS dedupe.review_queue LANGUAGE sql
 
 INSERT INTO d_crm VALUES (1, 'jon@a.com', NULL, 'Jon', 'Smyth', NULL);
 SELECT is((pg_temp.golden_of(1)).owner, 'triage', 'a new golden record gets the overridden default owner');
-INSERT INTO d_crm VALUES (2, NULL, NULL, 'Jon', 'Smyth', NULL);
+INSERT INTO d_crm VALUES (2, NULL, '+1 312 555 0122', 'Jon', 'Smyth', NULL);
 SELECT is((pg_temp.item_of(2)).kind, 'ambiguous', 'the same name with no other evidence waits for review');
 SELECT is((pg_temp.item_of(2)).owner, 'triage', 'the review item gets the overridden default owner');
 SELECT ok((pg_temp.item_of(2)).due_at - (pg_temp.item_of(2)).created_at BETWEEN interval '2 hours 59 minutes' AND interval '3 hours 1 minute',
@@ -63,12 +63,12 @@ SELECT matches(dedupe.hold_reason((pg_temp.golden_of(1)).golden_id, 'sms'),
 -- The matcher's thresholds come from the settings in force: above the names' match probability,
 -- the same namesake is a new person rather than a review item; without the row, review again.
 INSERT INTO dedupe.settings VALUES ('review_threshold', '0.999');
-INSERT INTO d_crm VALUES (3, NULL, NULL, 'Jon', 'Smyth', NULL);
+INSERT INTO d_crm VALUES (3, NULL, '+1 646 555 0133', 'Jon', 'Smyth', NULL);
 SELECT is(pg_temp.item_of(3), NULL, 'an overridden review threshold sends nobody to review below it');
 SELECT isnt(pg_temp.golden_of(3), NULL, '... and the record gets its own golden record');
 DELETE FROM dedupe.settings WHERE name IN ('review_threshold', 'default_owner');
 DELETE FROM dedupe.sla_policies;
-INSERT INTO d_crm VALUES (4, NULL, NULL, 'Jon', 'Smyth', NULL);
+INSERT INTO d_crm VALUES (4, NULL, '+1 213 555 0144', 'Jon', 'Smyth', NULL);
 SELECT is((pg_temp.item_of(4)).kind, 'ambiguous', 'back at the default threshold the namesake waits for review');
 INSERT INTO d_crm VALUES (5, 'zora@e.com', NULL, 'Zora', 'Quill', NULL);
 SELECT is((pg_temp.golden_of(5)).owner, 'unassigned', 'a new person gets the default owner again');
