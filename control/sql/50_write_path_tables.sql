@@ -36,6 +36,7 @@ CREATE TABLE dedupe.sources (
   on_invalid      text NOT NULL DEFAULT 'reject' CHECK (on_invalid IN ('reject', 'quarantine', 'flag')),
   key_column      name,
   attributes      name[] NOT NULL DEFAULT '{}',  -- further columns copied as golden attributes
+  roles           jsonb NOT NULL DEFAULT '{}',  -- further matching roles: {"date_of_birth": "dob", ...}
   created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
   updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
@@ -62,6 +63,8 @@ CREATE TABLE dedupe.records (
   country        text,
   attributes     jsonb NOT NULL DEFAULT '{}',  -- the mapped extra columns (lead score, ARR,
                                                -- address, product, ...) as text values
+  roles          jsonb NOT NULL DEFAULT '{}',  -- further matching roles (date_of_birth, street,
+                                               -- postcode, city, ...), normalized as batch does
   name_block     text,  -- Double Metaphone of last_name ':' initial of the canonical first
                         -- name (Bob -> r): the block fuzzy matching searches
   created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),

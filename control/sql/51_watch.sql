@@ -30,6 +30,13 @@ CREATE FUNCTION dedupe.watch_delete_trigger() RETURNS trigger
 COMMENT ON FUNCTION dedupe.watch_delete_trigger() IS
   'AFTER DELETE row trigger installed by dedupe.watch(): removes the staged record and audits it';
 
+CREATE FUNCTION dedupe._more_role_names() RETURNS text[]
+  AS 'MODULE_PATHNAME', 'dedupe_more_role_names'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe._more_role_names() IS
+  'internal: the matching roles dedupe.watch(roles => ...) accepts beyond the identity fields '
+  '(the core''s role table)';
+
 CREATE FUNCTION dedupe._stage_existing_rows(tbl regclass) RETURNS bigint
   AS 'MODULE_PATHNAME', 'dedupe_stage_existing_rows'
   LANGUAGE C VOLATILE STRICT SET search_path = pg_catalog, pg_temp;
@@ -152,13 +159,14 @@ CREATE FUNCTION dedupe.watch(
   first_name name DEFAULT NULL, last_name name DEFAULT NULL, full_name name DEFAULT NULL,
   company name DEFAULT NULL, domain name DEFAULT NULL, country name DEFAULT NULL,
   region text DEFAULT 'US', idempotency_key name DEFAULT NULL, on_invalid text DEFAULT 'reject',
-  key_column name DEFAULT NULL, attributes name[] DEFAULT NULL)
+  key_column name DEFAULT NULL, attributes name[] DEFAULT NULL, roles jsonb DEFAULT NULL)
 RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
   result dedupe.sources;
   args text;
   staged bigint;
+  bad_role text;
 BEGIN
   IF on_invalid IS NULL OR on_invalid NOT IN ('reject', 'quarantine', 'flag') THEN
     RAISE EXCEPTION 'on_invalid must be reject, quarantine or flag, not %', coalesce(on_invalid, 'NULL')
@@ -177,7 +185,9 @@ BEGIN
   END IF;
   PERFORM dedupe._check_mapped_column(tbl, 'id_column', id_column, 'any');
   PERFORM dedupe._check_watchable(tbl, id_column, ARRAY[external_id, email, phone, first_name,
-    last_name, full_name, company, domain, country], on_invalid, key_column);
+    last_name, full_name, company, domain, country] ||
+    ARRAY(SELECT r.value::name FROM pg_catalog.jsonb_each_text(coalesce(roles, '{}')) r),
+    on_invalid, key_column);
   PERFORM dedupe._check_mapped_column(tbl, 'external_id', external_id, 'any');
   PERFORM dedupe._check_mapped_column(tbl, 'email', email, 'string');
   PERFORM dedupe._check_mapped_column(tbl, 'phone', phone, 'string');
@@ -193,21 +203,37 @@ BEGIN
   IF array_position(attributes, NULL) IS NOT NULL THEN
     RAISE EXCEPTION 'attributes must not contain NULL' USING ERRCODE = '22004';
   END IF;
+  IF roles IS NOT NULL AND pg_catalog.jsonb_typeof(roles) <> 'object' THEN
+    RAISE EXCEPTION 'roles must be a JSON object of role: column' USING ERRCODE = '22023';
+  END IF;
+  SELECT r.key INTO bad_role FROM pg_catalog.jsonb_each(coalesce(roles, '{}')) r
+   WHERE r.key <> ALL (dedupe._more_role_names()) OR pg_catalog.jsonb_typeof(r.value) <> 'string'
+   LIMIT 1;
+  IF bad_role IS NOT NULL THEN
+    RAISE EXCEPTION 'roles maps "%", which is not a further matching role to a column name', bad_role
+      USING ERRCODE = '22023',
+      HINT = 'Roles: ' || pg_catalog.array_to_string(dedupe._more_role_names(), ', ') ||
+             '; each mapped to a column name, e.g. {"date_of_birth": "dob"}.';
+  END IF;
+  PERFORM dedupe._check_mapped_column(tbl, r.key, r.value::name, 'any')
+     FROM pg_catalog.jsonb_each_text(coalesce(roles, '{}')) r;
 
   INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,
       last_name, full_name, company, domain, country, region, idempotency_key, on_invalid, key_column,
-      attributes)
+      attributes, roles)
   VALUES (watch.source, tbl, watch.id_column, watch.external_id, watch.email, watch.phone,
       watch.first_name, watch.last_name, watch.full_name, watch.company, watch.domain, watch.country,
       upper(watch.region), watch.idempotency_key, watch.on_invalid, watch.key_column,
-      coalesce(ARRAY(SELECT DISTINCT a FROM unnest(watch.attributes) a ORDER BY a), '{}'))
+      coalesce(ARRAY(SELECT DISTINCT a FROM unnest(watch.attributes) a ORDER BY a), '{}'),
+      coalesce(watch.roles, '{}'))
   ON CONFLICT ON CONSTRAINT sources_pkey DO UPDATE SET
       relid = EXCLUDED.relid, id_column = EXCLUDED.id_column, external_id = EXCLUDED.external_id,
       email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name,
       last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, company = EXCLUDED.company,
       domain = EXCLUDED.domain, country = EXCLUDED.country, region = EXCLUDED.region,
       idempotency_key = EXCLUDED.idempotency_key, on_invalid = EXCLUDED.on_invalid,
-      key_column = EXCLUDED.key_column, attributes = EXCLUDED.attributes, watching = true, updated_at = pg_catalog.now()
+      key_column = EXCLUDED.key_column, attributes = EXCLUDED.attributes, roles = EXCLUDED.roles,
+      watching = true, updated_at = pg_catalog.now()
   RETURNING * INTO result;
 
   -- The trigger carries its whole mapping in its arguments: no lookup per row.
@@ -221,7 +247,9 @@ BEGIN
     quote_literal('country=' || result.country),
     quote_literal('idempotency_key=' || result.idempotency_key),
     quote_literal('key_column=' || result.key_column),
-    (SELECT string_agg(quote_literal('attribute=' || a), ', ' ORDER BY a) FROM unnest(result.attributes) a));
+    (SELECT string_agg(quote_literal('attribute=' || a), ', ' ORDER BY a) FROM unnest(result.attributes) a),
+    (SELECT string_agg(quote_literal('role:' || r.key || '=' || r.value), ', ' ORDER BY r.key)
+       FROM pg_catalog.jsonb_each_text(result.roles) r));
   PERFORM dedupe._drop_watch_triggers(tbl);
   EXECUTE format('CREATE TRIGGER dedupe_watch_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
                  'EXECUTE FUNCTION dedupe.watch_truncate_trigger(%s)', tbl, quote_literal(result.source));
@@ -242,13 +270,14 @@ BEGIN
   RETURN result;
 END $$;
 COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name, name,
-  name, text, name, text, name, name[]) IS
+  name, text, name, text, name, name[], jsonb) IS
   'Registers a CRM-mirror table as a validated source: maps its columns to identity roles and installs '
   'the triggers that normalize, validate, de-duplicate by idempotency key and audit every write. '
   'on_invalid: reject (error 23514), quarantine (row kept in dedupe.quarantine) or flag. attributes: '
   'further columns (lead score, ARR, product, address) copied into dedupe.records.attributes and, by '
-  'survivorship, into the golden record, where owner and high-value rules can test them. Re-watching '
-  'a source updates its mapping.';
+  'survivorship, into the golden record, where owner and high-value rules can test them. roles: '
+  'further matching roles as batch names them ({"date_of_birth": "dob", "postcode": "zip", ...}), '
+  'compared by the matcher. Re-watching a source updates its mapping and re-stages its rows.';
 
 CREATE FUNCTION dedupe.unwatch(tbl regclass, forget_records boolean DEFAULT false) RETURNS void
 LANGUAGE plpgsql VOLATILE

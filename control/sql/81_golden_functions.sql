@@ -9,17 +9,31 @@ COMMENT ON FUNCTION dedupe.business_due_at(timestamptz, interval, text, time, ti
   'working_days (ISO 1 = Monday .. 7 = Sunday) in time_zone count (ICU calendars, so DST is '
   'right). 22023 for an unknown zone, an empty window or a duration in months.';
 
+-- A record's further roles (date of birth, address parts, identifier) as the matcher's C++
+-- reads them: role=value pairs joined by the ASCII unit separator.
+CREATE FUNCTION dedupe._roles_text(roles jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp AS $$
+  SELECT pg_catalog.string_agg(key OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) value,
+                               pg_catalog.chr(31) ORDER BY key)
+  FROM pg_catalog.jsonb_each_text(roles)
+$$;
+COMMENT ON FUNCTION dedupe._roles_text(jsonb) IS
+  'internal: a record''s further matching roles as text for the matcher';
+
+-- STABLE: the decision depends on dedupe.effective_settings and dedupe.models.
 CREATE FUNCTION dedupe._explain_pair(
   a_external_id text, a_email text, a_phone text, a_first_name text, a_last_name text, a_company text, a_domain text,
-  b_external_id text, b_email text, b_phone text, b_first_name text, b_last_name text, b_company text, b_domain text)
-  RETURNS jsonb AS 'MODULE_PATHNAME', 'dedupe_explain_pair' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dedupe._explain_pair(text, text, text, text, text, text, text, text, text, text, text, text, text, text) IS
+  b_external_id text, b_email text, b_phone text, b_first_name text, b_last_name text, b_company text, b_domain text,
+  a_roles text, b_roles text)
+  RETURNS jsonb AS 'MODULE_PATHNAME', 'dedupe_explain_pair' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION dedupe._explain_pair(text, text, text, text, text, text, text, text, text, text, text, text, text, text, text, text) IS
   'internal: the matcher''s comparisons and decision for two sets of normalized attributes';
 
 CREATE FUNCTION dedupe.explain(record_a bigint, record_b bigint) RETURNS jsonb
 LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
   SELECT dedupe._explain_pair(a.external_id, a.email, a.phone, a.first_name, a.last_name, a.company, a.domain,
-                              b.external_id, b.email, b.phone, b.first_name, b.last_name, b.company, b.domain)
+                              b.external_id, b.email, b.phone, b.first_name, b.last_name, b.company, b.domain,
+                              dedupe._roles_text(a.roles), dedupe._roles_text(b.roles))
   FROM dedupe.records a, dedupe.records b
   WHERE a.record_id = record_a AND b.record_id = record_b
 $$;

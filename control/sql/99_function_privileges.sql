@@ -20,4 +20,5 @@ GRANT EXECUTE ON FUNCTION dedupe.watch_trigger(), dedupe.watch_stage_trigger(),
   dedupe._check_mapped_column(regclass, text, name, text),
   dedupe._check_watchable(regclass, name, name[], text, name),
   dedupe._drop_watch_triggers(regclass), dedupe._is_known_region(text),
-  dedupe._stage_existing_rows(regclass), dedupe._forget_records(text, text) TO dedupe_admin;
+  dedupe._stage_existing_rows(regclass), dedupe._forget_records(text, text),
+  dedupe._more_role_names() TO dedupe_admin;

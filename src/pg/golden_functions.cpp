@@ -78,10 +78,10 @@ DEDUPE_FUNCTION(dedupe_business_due_at) {
   return TimestampTzGetDatum(due_pg_ms * 1000);
 }
 
-// dedupe._explain_pair(a record's 7 attributes, b's 7 attributes) -> jsonb
+// dedupe._explain_pair(a record's 7 attributes, b's 7 attributes, a's and b's further roles)
 DEDUPE_FUNCTION(dedupe_explain_pair) {
-  const dedupe::golden::Person a = dedupe::pg::person_args(fcinfo, 0);
-  const dedupe::golden::Person b = dedupe::pg::person_args(fcinfo, 7);
+  const dedupe::golden::Person a = dedupe::pg::person_args(fcinfo, 0, 14);
+  const dedupe::golden::Person b = dedupe::pg::person_args(fcinfo, 7, 15);
   const dedupe::pg::WritePathPolicy policy = dedupe::pg::read_write_path_policy();
   const std::string json =
       dedupe::golden::to_json(dedupe::golden::explain_pair(a, b, policy.thresholds, policy.model));

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/golden/decide.hpp"
+#include "core/normalize/record.hpp"
 #include "pg/batch_run.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
@@ -32,7 +33,8 @@ CachedStatement record_state(
     "  rec.domain, (SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = "
     "rec.record_id),"
     "  EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
-    "          AND q.status = 'open')"
+    "          AND q.status = 'open'),"
+    "  dedupe._roles_text(rec.roles)"
     " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
     1);
 
@@ -43,20 +45,20 @@ CachedStatement record_state(
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
     " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
-    "              r.company, r.domain"
+    "              r.company, r.domain, r.roles"
     "       FROM dedupe.records r, s"
     "       WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id OPERATOR(pg_catalog.<>) "
     "s.record_id"
     "       UNION ALL"
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
-    "               r.company, r.domain"
+    "               r.company, r.domain, r.roles"
     "        FROM dedupe.records r, s"
     "        WHERE r.full_name OPERATOR(pg_catalog.=) s.full_name"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50)"
     "       UNION ALL"
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
-    "               r.company, r.domain"
+    "               r.company, r.domain, r.roles"
     "        FROM dedupe.records r, s"
     "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
@@ -64,7 +66,8 @@ CachedStatement candidates(
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50))"
     " SELECT l.golden_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company,"
     "  c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
-    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id)"
+    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id),"
+    "  dedupe._roles_text(c.roles)"
     " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id",
     1);
 
@@ -125,11 +128,16 @@ Text value(int row, int column) {
   return std::string(v);
 }
 
-golden::Person person_at(int row, int first_column) {
-  return golden::Person{value(row, first_column),     value(row, first_column + 1),
-                        value(row, first_column + 2), value(row, first_column + 3),
-                        value(row, first_column + 4), value(row, first_column + 5),
-                        value(row, first_column + 6)};
+// A record as the matcher sees it: seven identity columns from first_column on, and the
+// further roles (dedupe._roles_text) in roles_column.
+golden::Person person_at(int row, int first_column, int roles_column) {
+  golden::Person p{value(row, first_column),     value(row, first_column + 1),
+                   value(row, first_column + 2), value(row, first_column + 3),
+                   value(row, first_column + 4), value(row, first_column + 5),
+                   value(row, first_column + 6), {}};
+  if (const Text roles = value(row, roles_column))
+    p.more = golden::more_roles(decode_more_roles(*roles));
+  return p;
 }
 
 std::string array_text(const std::vector<int64_t>& ids) {
@@ -152,7 +160,7 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
   if (record_state.run({id}) != 1) return;  // invalid (flagged) records are not matched
-  const golden::Person person = person_at(0, 1);
+  const golden::Person person = person_at(0, 1, 10);
   const Text linked_to = value(0, 8);
   const bool waiting = value(0, 9) == Text("t");
   // An update of a linked record: its golden values follow. When its identity changed it is
@@ -172,7 +180,7 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   for (uint64 i = 0; i < n; ++i) {
     golden::Candidate c;
     c.golden_id = std::stoll(*value(static_cast<int>(i), 1));
-    c.member = person_at(static_cast<int>(i), 2);
+    c.member = person_at(static_cast<int>(i), 2, 10);
     c.distinct = value(static_cast<int>(i), 9) == Text("t");
     found.push_back(std::move(c));
   }

@@ -1,5 +1,7 @@
 #include "pg/golden_person.hpp"
 
+#include "core/golden/decide.hpp"
+#include "core/normalize/record.hpp"
 #include "pg/datum_io.hpp"
 
 namespace dedupe::pg {
@@ -9,7 +11,14 @@ golden::Person person_args(FunctionCallInfo fcinfo, int first) {
     if (PG_ARGISNULL(first + i)) return std::nullopt;
     return std::string(text_arg(fcinfo, first + i));
   };
-  return golden::Person{arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6)};
+  return golden::Person{arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6), {}};
+}
+
+golden::Person person_args(FunctionCallInfo fcinfo, int first, int roles) {
+  golden::Person p = person_args(fcinfo, first);
+  if (!PG_ARGISNULL(roles))
+    p.more = golden::more_roles(decode_more_roles(std::string(text_arg(fcinfo, roles))));
+  return p;
 }
 
 }  // namespace dedupe::pg

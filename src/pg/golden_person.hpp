@@ -8,5 +8,7 @@
 namespace dedupe::pg {
 
 golden::Person person_args(FunctionCallInfo fcinfo, int first);
+// ... and its further roles from the text argument `roles` (dedupe._roles_text).
+golden::Person person_args(FunctionCallInfo fcinfo, int first, int roles);
 
 }  // namespace dedupe::pg

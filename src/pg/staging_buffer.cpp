@@ -6,6 +6,7 @@
 
 #include "core/key/match_key.hpp"
 #include "pg/golden_match.hpp"
+#include "pg/json_text.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
@@ -57,21 +58,23 @@ CachedStatement write_staged(
     "    pg_catalog.unnest($12::pg_catalog.text[]), pg_catalog.unnest($13::pg_catalog.text[]), "
     "    pg_catalog.unnest($14::pg_catalog.text[]), pg_catalog.unnest($15::pg_catalog.text[]), "
     "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[]), "
-    "    pg_catalog.unnest($18::pg_catalog.text[]), pg_catalog.unnest($19::pg_catalog.text[])) "
+    "    pg_catalog.unnest($18::pg_catalog.text[]), pg_catalog.unnest($19::pg_catalog.text[]), "
+    "    pg_catalog.unnest($20::pg_catalog.text[])) "
     "  WITH ORDINALITY AS t(source, source_pk, valid, invalid_reason, external_id, email, phone, "
     "    first_name, last_name, full_name, company, domain, country, actor, decision, inputs, "
-    "    reason, key, attributes, ord)), "
+    "    reason, key, attributes, roles, ord)), "
     "latest AS ("
     "  SELECT DISTINCT ON (source, source_pk) * FROM input "
     "  ORDER BY source, source_pk, ord DESC), "
     "staged AS ("
     "  INSERT INTO dedupe.records AS r (source, source_pk, key, valid, invalid_reason, "
     "    external_id, email, phone, first_name, last_name, full_name, company, domain, country, "
-    "    attributes, name_block) "
+    "    attributes, roles, name_block) "
     "  SELECT source, source_pk, "
     "    key::dedupe.match_key, "
     "    valid::pg_catalog.bool, invalid_reason, external_id, email, phone, first_name, "
     "    last_name, full_name, company, domain, country, attributes::pg_catalog.jsonb, "
+    "    roles::pg_catalog.jsonb, "
     "    (dedupe.double_metaphone(last_name))[1] OPERATOR(pg_catalog.||) ':' "
     "      OPERATOR(pg_catalog.||) pg_catalog.left(dedupe.canonical_first_name(first_name), 1) "
     "  FROM latest ORDER BY ord "
@@ -81,6 +84,7 @@ CachedStatement write_staged(
     "    last_name = EXCLUDED.last_name, full_name = EXCLUDED.full_name, "
     "    company = EXCLUDED.company, domain = EXCLUDED.domain, country = EXCLUDED.country, "
     "    name_block = EXCLUDED.name_block, attributes = EXCLUDED.attributes, "
+    "    roles = EXCLUDED.roles, "
     "    updated_at = pg_catalog.clock_timestamp() "
     "  RETURNING r.record_id, r.source, r.source_pk) "
     "INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, inputs, reason) "
@@ -90,7 +94,7 @@ CachedStatement write_staged(
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
     "ORDER BY i.ord "
     "RETURNING record_id, actor, source, source_pk",
-    19);
+    20);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
 void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
@@ -199,7 +203,7 @@ void flush_staged_rows() {
   // rows an enclosing statement staged are written when that statement ends, so an inner
   // subtransaction that aborts cannot take them with it.
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
-  std::vector<std::vector<std::optional<std::string>>> columns(19);
+  std::vector<std::vector<std::optional<std::string>>> columns(20);
   std::set<std::pair<std::string, std::string>> identity_changed;  // (source, source_pk)
   std::vector<Pending> outer;
   for (auto& p : pending) {
@@ -210,7 +214,9 @@ void flush_staged_rows() {
     const StagedRow& s = p.row;
     const NormalizedRecord& r = s.record;
     if (s.identity_changed) identity_changed.emplace(s.source, s.source_pk);
-    const std::optional<std::string> values[19] = {
+    JsonFields more;
+    for (const auto& [role, value] : r.more) more.emplace_back(role, value);
+    const std::optional<std::string> values[20] = {
         s.source,
         s.source_pk,
         std::string(r.valid ? "true" : "false"),
@@ -229,8 +235,9 @@ void flush_staged_rows() {
         s.audit_inputs,
         r.valid ? std::nullopt : std::optional<std::string>(r.reason),
         staged_key_text(r),
-        s.attributes};
-    for (int i = 0; i < 19; ++i) columns[i].push_back(values[i]);
+        s.attributes,
+        json_object(more)};
+    for (int i = 0; i < 20; ++i) columns[i].push_back(values[i]);
   }
   pending.swap(outer);
   if (columns[0].empty()) return;

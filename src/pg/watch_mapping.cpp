@@ -2,8 +2,13 @@
 
 #include <cstring>
 
+#include "core/normalize/record.hpp"
+
 extern "C" {
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
 }
 
 namespace dedupe::pg {
@@ -41,6 +46,10 @@ WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
       m.attributes.emplace_back(eq + 1);
       continue;
     }
+    if (role.rfind("role:", 0) == 0) {
+      m.more_roles.emplace_back(role.substr(5), eq + 1);
+      continue;
+    }
     for (auto& [name, target] : roles)
       if (role == name) *target = eq + 1;
   }
@@ -64,3 +73,15 @@ std::optional<std::string> column_text(HeapTuple tuple, TupleDesc desc, const st
 }
 
 }  // namespace dedupe::pg
+
+// dedupe._more_role_names(): the roles dedupe.watch(roles => ...) accepts, from the core.
+DEDUPE_FUNCTION(dedupe_more_role_names) {
+  const std::vector<std::string>& names = dedupe::more_role_names();
+  const int n = static_cast<int>(names.size());
+  Datum* elems =
+      dedupe::pg::pg_call([&] { return static_cast<Datum*>(palloc(sizeof(Datum) * n)); });
+  for (int i = 0; i < n; ++i)
+    elems[i] = dedupe::pg::pg_call([&] { return CStringGetTextDatum(names[i].c_str()); });
+  return dedupe::pg::pg_call(
+      [&] { return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT)); });
+}

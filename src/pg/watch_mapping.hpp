@@ -1,6 +1,6 @@
 // The column mapping of a watched table, as dedupe.watch() wrote it into the trigger's
-// arguments: source, on_invalid, region, then role=column pairs (column empty when unmapped)
-// and one attribute=column per extra column.
+// arguments: source, on_invalid, region, then role=column pairs (column empty when unmapped),
+// one attribute=column per extra column and one role:name=column per further matching role.
 #pragma once
 
 #include <optional>
@@ -24,6 +24,8 @@ struct WatchMapping {
   std::string id_column, external_id, email, phone, first_name, last_name, full_name, company,
       domain, country, idempotency_key, key_column;
   std::vector<std::string> attributes;  // extra columns kept as golden-record attributes
+  // Further matching roles (date of birth, address parts, identifier): (role, column).
+  std::vector<std::pair<std::string, std::string>> more_roles;
 
   static WatchMapping from_trigger(const Trigger* trigger);
 };

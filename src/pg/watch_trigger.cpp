@@ -75,6 +75,8 @@ std::string audit_inputs(const RawRecord& raw, const NormalizedRecord& rec,
       {"external_id", rec.external_id}, {"email", rec.email},         {"phone", rec.phone},
       {"first_name", rec.first_name},   {"last_name", rec.last_name}, {"full_name", rec.full_name},
       {"company", rec.company},         {"domain", rec.domain},       {"country", rec.country}};
+  for (const auto& [role, value] : raw.more) raw_fields.emplace_back(role, value);
+  for (const auto& [role, value] : rec.more) normalized.emplace_back(role, value);
   std::vector<std::pair<std::string, std::string>> parts = {
       {"raw", json_object(raw_fields)}, {"normalized", json_object(normalized)}};
   if (attributes != "{}") parts.emplace_back("attributes", attributes);
@@ -98,6 +100,8 @@ bool identity_changed(HeapTuple old_tuple, HeapTuple new_tuple, TupleDesc desc,
   for (const std::string* column : {&m.external_id, &m.email, &m.phone, &m.first_name, &m.last_name,
                                     &m.full_name, &m.company, &m.domain})
     if (column_text(old_tuple, desc, *column) != column_text(new_tuple, desc, *column)) return true;
+  for (const auto& [role, column] : m.more_roles)
+    if (column_text(old_tuple, desc, column) != column_text(new_tuple, desc, column)) return true;
   return false;
 }
 
@@ -128,6 +132,8 @@ RawRecord raw_record(HeapTuple tuple, TupleDesc desc, const WatchMapping& m) {
   raw.company = column_text(tuple, desc, m.company);
   raw.domain = column_text(tuple, desc, m.domain);
   raw.country = column_text(tuple, desc, m.country);
+  for (const auto& [role, column] : m.more_roles)
+    if (Text v = column_text(tuple, desc, column)) raw.more.emplace_back(role, std::move(*v));
   return raw;
 }
 

@@ -29,6 +29,7 @@ PEOPLE (default 2000; e.g. "2000 20000"), SEED (default 1). Each mode runs in a 
 its own on the server named by PGHOST / PGPORT (scripts/with-cluster gives a throwaway one).
 """
 import io
+import json
 import os
 import random
 import sys
@@ -108,29 +109,39 @@ def fresh_database(name):
 
 
 def watch_arguments(conn):
+    """The roles dedupe.watch accepts: its named arguments, and the further matching roles its
+    roles argument takes (prefixed 'roles.')."""
     with conn.cursor() as cur:
         cur.execute("""SELECT array_agg(DISTINCT n) FROM pg_proc p, unnest(p.proargnames) n
                        WHERE p.oid = 'dedupe.watch'::regproc""")
-        return set(cur.fetchone()[0])
+        known = set(cur.fetchone()[0])
+        if "roles" in known:
+            cur.execute("SELECT dedupe._more_role_names()")
+            known |= {"roles." + r for r in cur.fetchone()[0]}
+        return known
 
 
 def watch(conn, table, source, mapping, known):
     """dedupe.watch with every role the function accepts; the other columns as attributes."""
-    args, attrs = [], list(mapping.get("_extra", []))
+    args, attrs, roles = [], list(mapping.get("_extra", [])), {}
     for role, col in mapping.items():
         if role == "_extra":
             continue
-        if role in known:
+        if role in known and role != "roles":
             args.append(f"{role} => {quote_literal(col)}")
+        elif "roles." + role in known:
+            roles[role] = col
         else:
             attrs.append(col)
+    if roles:
+        args.append(f"roles => {quote_literal(json.dumps(roles))}::jsonb")
     if attrs:
         args.append("attributes => ARRAY[%s]::name[]" % ", ".join(quote_literal(a) for a in attrs))
     args.append("on_invalid => 'flag'")
     with conn.cursor() as cur:
         cur.execute(f"SELECT dedupe.watch({quote_literal(table)}::regclass, {quote_literal(source)}, "
                     + ", ".join(args) + ")")
-    return [r for r in mapping if r in known and r != "_extra"], attrs
+    return [r for r in mapping if (r in known or "roles." + r in known) and r != "_extra"], attrs
 
 
 def quote_literal(s):

@@ -28,6 +28,8 @@ std::optional<std::string> value_of(const Person& p, Role role) {
     case Role::kDomain:
       return p.domain;
     default:
+      for (const auto& [r, v] : p.more)
+        if (r == role) return v;
       return std::nullopt;
   }
 }
@@ -66,10 +68,19 @@ std::vector<Comparison> comparisons_of(const match::RecordSet& set, const match:
 
 }  // namespace
 
+std::vector<std::pair<Role, std::string>> more_roles(
+    const std::vector<std::pair<std::string, std::string>>& named) {
+  std::vector<std::pair<Role, std::string>> out;
+  for (const auto& [name, value] : named)
+    if (const auto role = match::parse_role(name)) out.emplace_back(*role, value);
+  return out;
+}
+
 const std::vector<Role>& write_path_roles() {
-  static const std::vector<Role> roles = {Role::kExternalId, Role::kEmail,    Role::kPhone,
-                                          Role::kFirstName,  Role::kLastName, Role::kCompany,
-                                          Role::kDomain};
+  static const std::vector<Role> roles = {
+      Role::kExternalId,  Role::kEmail,   Role::kPhone,    Role::kFirstName,   Role::kLastName,
+      Role::kDateOfBirth, Role::kCompany, Role::kDomain,   Role::kHouseNumber, Role::kStreet,
+      Role::kLocality,    Role::kCity,    Role::kPostcode, Role::kState,       Role::kIdentifier};
   return roles;
 }
 
@@ -106,7 +117,37 @@ const match::Model& cold_start_model() {
           {"company", "else", 0.4, 0.975},
           {"domain", "exact", 0.5, 0.02},
           {"domain", "else", 0.5, 0.98},
-      });
+          {"date_of_birth", "exact", 0.85, 1e-4},
+          {"date_of_birth", "day_month_swapped", 0.03, 1e-5},
+          {"date_of_birth", "one_edit", 0.05, 0.002},
+          {"date_of_birth", "two_edits", 0.02, 0.01},
+          {"date_of_birth", "else", 0.05, 0.99},
+          {"house_number", "exact", 0.7, 0.05},
+          {"house_number", "else", 0.3, 0.95},
+          {"street", "exact", 0.6, 0.005},
+          {"street", "jaro_winkler_0.9", 0.1, 0.005},
+          {"street", "else", 0.3, 0.99},
+          {"locality", "exact", 0.6, 0.05},
+          {"locality", "jaro_winkler_0.9", 0.05, 0.01},
+          {"locality", "else", 0.35, 0.94},
+          {"city", "exact", 0.7, 0.05},
+          {"city", "jaro_winkler_0.9", 0.05, 0.01},
+          {"city", "else", 0.25, 0.94},
+          {"postcode", "exact", 0.7, 0.005},
+          {"postcode", "one_edit", 0.05, 0.01},
+          {"postcode", "else", 0.25, 0.985},
+          {"state", "exact", 0.8, 0.2},
+          {"state", "else", 0.2, 0.8},
+          {"identifier", "exact", 0.9, 1e-6},
+          {"identifier", "one_edit", 0.02, 1e-4},
+          {"identifier", "else", 0.08, 0.9999},
+      },
+      // One address says where a household lives, not who of it wrote: its parts agreeing
+      // together count for far less than their sum, so a family at one address needs its
+      // given names and dates of birth to agree too.
+      {{{"street", "postcode", "city", "house_number"}, 12.0},
+       {{"street", "postcode", "city"}, 9.0},
+       {{"postcode", "city"}, 3.0}});
   return model;
 }
 

@@ -13,6 +13,11 @@
 
 namespace dedupe::golden {
 
+// Named further roles (as a watched table's record holds them) as the matcher's roles;
+// unknown names are left out.
+std::vector<std::pair<match::Role, std::string>> more_roles(
+    const std::vector<std::pair<std::string, std::string>>& named);
+
 // The roles the write path compares, in role order.
 const std::vector<match::Role>& write_path_roles();
 

@@ -6,13 +6,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "core/match/roles.hpp"
 
 namespace dedupe::golden {
 
 // A staged record's normalized identity attributes (see NormalizedRecord).
 struct Person {
   std::optional<std::string> external_id, email, phone, first_name, last_name, company, domain;
+  // Further roles a watched table maps (date of birth, address parts, identifier), each
+  // normalized as batch normalizes it (match::normalize_for_role).
+  std::vector<std::pair<match::Role, std::string>> more;
 };
 
 enum class Names { kAgree, kUnknown, kContradict };

@@ -1,5 +1,6 @@
 #include "core/normalize/record.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "core/error.hpp"
@@ -8,6 +9,7 @@
 #include "core/normalize/email.hpp"
 #include "core/normalize/name.hpp"
 #include "core/normalize/phone.hpp"
+#include "core/match/record_set.hpp"
 #include "core/no_postgres.hpp"
 
 namespace dedupe {
@@ -37,6 +39,8 @@ void invalidate(NormalizedRecord& out, const std::string& why) {
 // and is dropped, rather than failing the whole statement at flush time.
 constexpr size_t kMaxNameBytes = 500;
 
+constexpr char kUnitSeparator = '\x1f';
+
 void drop_if_too_long(NormalizedRecord& out, std::optional<std::string>& field, const char* what) {
   if (!field || field->size() <= kMaxNameBytes) return;
   field.reset();
@@ -52,6 +56,36 @@ std::string phone_region(const NormalizedRecord& rec, const std::string& fallbac
 }
 
 }  // namespace
+
+const std::vector<std::string>& more_role_names() {
+  static const std::vector<std::string> names = {"date_of_birth", "house_number", "street",
+                                                 "locality",      "city",         "postcode",
+                                                 "state",         "identifier"};
+  return names;
+}
+
+std::string encode_more_roles(const MoreRoles& roles) {
+  std::string out;
+  for (const auto& [role, value] : roles) {
+    if (!out.empty()) out += kUnitSeparator;
+    out += role + "=" + value;
+  }
+  return out;
+}
+
+MoreRoles decode_more_roles(const std::string& text) {
+  MoreRoles out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(kUnitSeparator, start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    if (eq != std::string::npos) out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    start = end + 1;
+  }
+  return out;
+}
 
 NormalizedRecord normalize_record(const RawRecord& raw) {
   NormalizedRecord out;
@@ -102,6 +136,18 @@ NormalizedRecord normalize_record(const RawRecord& raw) {
     } catch (const Error& e) {
       out.domain = std::nullopt;  // a bad website is not an identity problem; drop it
     }
+  }
+  for (const auto& [role, raw_value] : raw.more) {
+    const auto parsed = match::parse_role(role);
+    if (!parsed) continue;
+    std::string v = match::normalize_for_role(*parsed, raw_value, phone_region(out, raw.region));
+    v.erase(std::remove(v.begin(), v.end(), kUnitSeparator), v.end());
+    if (v.empty()) continue;
+    if (v.size() > kMaxNameBytes) {
+      invalidate(out, role + " longer than " + std::to_string(kMaxNameBytes) + " bytes");
+      continue;
+    }
+    out.more.emplace_back(role, std::move(v));
   }
   if (!out.has_identity() && out.valid)
     invalidate(out, "no identity: the row has no external id, no valid email and no valid phone");

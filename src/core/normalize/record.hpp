@@ -4,16 +4,23 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/key/match_key.hpp"
 
 namespace dedupe {
+
+// The roles beyond the identity fields that a watched table may map (date of birth, address
+// parts, identifier): batch's roles, by name, each with its value.
+using MoreRoles = std::vector<std::pair<std::string, std::string>>;
 
 struct RawRecord {
   std::string source;  // namespaces the external id: hubspot + 123 -> 'hubspot:123'
   std::string region;  // default phone region when the row has no usable country
   std::optional<std::string> external_id, email, phone, first_name, last_name, full_name, company,
       domain, country;
+  MoreRoles more;  // raw values; NULL columns are left out
 };
 
 struct NormalizedRecord {
@@ -21,12 +28,21 @@ struct NormalizedRecord {
   std::string reason;  // why the row is invalid; empty when valid
   std::optional<std::string> external_id, email, phone, first_name, last_name, full_name, company,
       domain, country;
+  MoreRoles more;  // normalized as batch normalizes each role; empty values are left out
   bool has_identity() const { return external_id || email || phone; }
 };
 
 // Never throws for bad field values: problems make the record invalid, with a reason that
 // names the field and the value's problem. Blank fields count as absent.
 NormalizedRecord normalize_record(const RawRecord& raw);
+
+// The roles a watched table may map beyond the identity fields, in role order.
+const std::vector<std::string>& more_role_names();
+
+// MoreRoles as text for SQL and back: name=value pairs separated by the ASCII unit separator
+// (which no normalized value holds).
+std::string encode_more_roles(const MoreRoles& roles);
+MoreRoles decode_more_roles(const std::string& text);
 
 // The record's identity as a match_key (requires has_identity()).
 MatchKey record_key(const NormalizedRecord& rec);

@@ -1,0 +1,39 @@
+-- dedupe.watch(roles => ...): the further roles batch knows (date of birth, address parts,
+-- identifier) reach the write path's matcher, normalized as batch normalizes them.
+BEGIN;
+SELECT plan(9);
+
+CREATE TABLE public.wr_leads (id int PRIMARY KEY, email text, phone text, first_name text,
+  last_name text, dob date, zip text, town text);
+SELECT throws_ok($$ SELECT dedupe.watch('public.wr_leads', 'wr', id_column => 'id', email => 'email',
+  roles => '{"shoe_size": "zip"}') $$, '22023', NULL, 'an unknown role is refused');
+SELECT throws_ok($$ SELECT dedupe.watch('public.wr_leads', 'wr', id_column => 'id', email => 'email',
+  roles => '{"city": 7}') $$, '22023', NULL, 'a role must name a column');
+SELECT throws_ok($$ SELECT dedupe.watch('public.wr_leads', 'wr', id_column => 'id', email => 'email',
+  roles => '{"city": "village"}') $$, '42703', NULL, 'a missing column is refused');
+SELECT lives_ok($$ SELECT dedupe.watch('public.wr_leads', 'wr', id_column => 'id', email => 'email',
+  phone => 'phone', first_name => 'first_name', last_name => 'last_name',
+  roles => '{"date_of_birth": "dob", "postcode": "zip", "city": "town"}') $$, 'roles are mapped');
+
+INSERT INTO public.wr_leads VALUES (1, 'ann.lee@one.example', NULL, 'Ann', 'Lee', '1980-02-03', ' 10115 ', 'Berlin');
+SELECT is((SELECT roles FROM dedupe.records WHERE source = 'wr' AND source_pk = '1'),
+  '{"city": "berlin", "postcode": "10115", "date_of_birth": "19800203"}'::jsonb,
+  'the record keeps the roles normalized as batch normalizes them');
+
+-- Namesakes: the same date of birth makes them one person, another one two people.
+INSERT INTO public.wr_leads VALUES (2, 'annlee@two.example', NULL, 'Ann', 'Lee', '1980-02-03', '10115', 'Berlin');
+INSERT INTO public.wr_leads VALUES (3, 'a.lee@three.example', NULL, 'Ann', 'Lee', '1991-07-30', '80331', 'Munich');
+CREATE FUNCTION pg_temp.golden_of(pk int) RETURNS bigint LANGUAGE sql AS $$
+  SELECT l.golden_id FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+  WHERE r.source = 'wr' AND r.source_pk = pk::text $$;
+SELECT is(pg_temp.golden_of(2), pg_temp.golden_of(1), 'same name, date of birth and address: linked');
+SELECT isnt(pg_temp.golden_of(3), pg_temp.golden_of(1), 'same name, another date of birth and city: another person');
+SELECT is((SELECT count(*) FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id)
+           WHERE r.source = 'wr' AND q.status = 'open'), 0::bigint, 'and nobody needs a human');
+SELECT is((SELECT c->>'verdict' FROM jsonb_array_elements(dedupe.explain(
+             (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '1'),
+             (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '3'))->'comparisons') c
+           WHERE c->>'attribute' = 'date_of_birth'), 'else', 'explain shows the date of birth''s level');
+
+SELECT * FROM finish();
+ROLLBACK;
