@@ -44,8 +44,8 @@ CREATE TEMP TABLE demo_hook AS
 SELECT convert_to('{"event":"lead.created","id":"evt_42"}', 'UTF8') AS payload,
        'sha256=' || encode(dedupe.hmac_sha256(convert_to('{"event":"lead.created","id":"evt_42"}', 'UTF8'),
                                               convert_to('demo-secret-0123456789', 'UTF8')), 'hex') AS signature;
-SELECT dedupe.ingest_webhook('forms_vendor', 'evt_42', payload, signature, now()) AS first,
-       dedupe.ingest_webhook('forms_vendor', 'evt_42', payload, signature, now()) AS again,
-       dedupe.ingest_webhook('forms_vendor', 'evt_43', set_byte(payload, 2, 69), signature, now()) AS tampered
+SELECT (dedupe.ingest_webhook('forms_vendor', 'evt_42', payload, signature, now())).outcome AS first,
+       (dedupe.ingest_webhook('forms_vendor', 'evt_42', payload, signature, now())).outcome AS again,
+       (dedupe.ingest_webhook('forms_vendor', 'evt_43', set_byte(payload, 2, 69), signature, now())).outcome AS tampered
 FROM demo_hook;
 SELECT event_id, outcome, reason, backend_pid = pg_backend_pid() AS this_worker FROM dedupe.webhook_events ORDER BY id;

@@ -22,6 +22,13 @@ COMMENT ON FUNCTION dedupe._webhook_signature_problem(bytea, text, bytea) IS
   'internal: NULL when signature (hex or base64, optional sha256= prefix) is HMAC-SHA256(secret, '
   'payload), compared in constant time; otherwise malformed_signature or signature_mismatch';
 
+CREATE FUNCTION dedupe._webhook_signature_problem(payload bytea, signature text, secret bytea,
+  previous_secret bytea) RETURNS text
+  AS 'MODULE_PATHNAME', 'dedupe_webhook_signature_problem_rotating' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dedupe._webhook_signature_problem(bytea, text, bytea, bytea) IS
+  'internal: as the three-argument form, valid under secret or previous_secret (a rotation); '
+  'both HMACs are computed and compared in constant time. previous_secret NULL checks secret only';
+
 CREATE FUNCTION dedupe.webhook_clock_skew() RETURNS interval
 LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$ SELECT interval '30 seconds' $$;
 COMMENT ON FUNCTION dedupe.webhook_clock_skew() IS
@@ -30,7 +37,7 @@ COMMENT ON FUNCTION dedupe.webhook_clock_skew() IS
 
 -- Why a webhook is refused, or NULL. Cheap checks first; the signature last.
 CREATE FUNCTION dedupe._webhook_problem(payload bytea, signature text, secret bytea,
-  sent_at timestamptz, max_age interval) RETURNS text
+  sent_at timestamptz, max_age interval, previous_secret bytea DEFAULT NULL) RETURNS text
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF payload IS NULL OR secret IS NULL THEN
@@ -48,9 +55,9 @@ BEGIN
   ELSIF sent_at < pg_catalog.clock_timestamp() - max_age THEN
     RETURN 'stale_timestamp';
   END IF;
-  RETURN dedupe._webhook_signature_problem(payload, signature, secret);
+  RETURN dedupe._webhook_signature_problem(payload, signature, secret, previous_secret);
 END $$;
-COMMENT ON FUNCTION dedupe._webhook_problem(bytea, text, bytea, timestamptz, interval) IS
+COMMENT ON FUNCTION dedupe._webhook_problem(bytea, text, bytea, timestamptz, interval, bytea) IS
   'internal: why a webhook fails verification (missing_signature, missing_timestamp, '
   'future_timestamp, stale_timestamp, malformed_signature, signature_mismatch) or NULL';
 
@@ -71,13 +78,52 @@ CREATE TABLE dedupe.webhook_secrets (
   secret     bytea NOT NULL CHECK (pg_catalog.octet_length(secret) >= 16),
   max_age    interval NOT NULL DEFAULT '5 minutes' CHECK (max_age > interval '0'),
   created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+  updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  -- A rotation: the secret being replaced stays valid until previous_expires_at, so
+  -- deliveries the sender signed before it switched are not refused.
+  previous_secret     bytea CHECK (pg_catalog.octet_length(previous_secret) >= 16),
+  previous_expires_at timestamptz,
+  CHECK ((previous_secret IS NULL) = (previous_expires_at IS NULL))
 );
 COMMENT ON TABLE dedupe.webhook_secrets IS
-  'The shared secret (at least 16 bytes) and freshness window of each webhook sender. Readable '
+  'The shared secret (at least 16 bytes) and freshness window of each webhook sender, and during '
+  'a rotation the secret it replaces with the instant it stops being accepted. Readable '
   'and writable only by dedupe_admin and the extension owner; dedupe.ingest_webhook() reads it '
   'with the owner''s rights.';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.webhook_secrets', '');
+
+-- Runs as the caller (dedupe_admin may update the table); nothing user-defined is involved.
+CREATE FUNCTION dedupe.rotate_webhook_secret(source text, new_secret bytea,
+  overlap interval DEFAULT '1 day') RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  expires timestamptz;
+BEGIN
+  IF overlap IS NULL OR overlap <= interval '0' OR overlap > interval '90 days' THEN
+    RAISE EXCEPTION 'overlap must lie between 0 and 90 days, not %', coalesce(overlap::text, 'NULL')
+      USING ERRCODE = '22023';
+  END IF;
+  IF new_secret IS NULL OR pg_catalog.octet_length(new_secret) < 16 THEN
+    RAISE EXCEPTION 'a webhook secret needs at least 16 bytes' USING ERRCODE = '22023';
+  END IF;
+  expires := pg_catalog.clock_timestamp() + overlap;
+  UPDATE dedupe.webhook_secrets w
+     SET previous_secret = w.secret, previous_expires_at = expires, secret = new_secret,
+         updated_at = pg_catalog.now()
+   WHERE w.source = rotate_webhook_secret.source AND w.secret <> new_secret;
+  IF NOT FOUND THEN
+    IF EXISTS (SELECT FROM dedupe.webhook_secrets w WHERE w.source = rotate_webhook_secret.source) THEN
+      RAISE EXCEPTION 'the new secret of webhook source "%" is the one in use', source USING ERRCODE = '22023';
+    END IF;
+    RAISE EXCEPTION 'webhook source "%" has no secret to rotate', source USING ERRCODE = '42704',
+      HINT = 'INSERT its first secret into dedupe.webhook_secrets.';
+  END IF;
+  RETURN expires;
+END $$;
+COMMENT ON FUNCTION dedupe.rotate_webhook_secret(text, bytea, interval) IS
+  'Rotation without downtime: new_secret becomes the source''s secret and the one it replaces '
+  'stays valid for overlap (default a day, at most 90 days); returns when the old one expires. '
+  'A third secret replaces the previous one: at most two are valid at once.';
 
 CREATE SEQUENCE dedupe.webhook_events_id_seq;
 CREATE TABLE dedupe.webhook_events (
@@ -88,7 +134,12 @@ CREATE TABLE dedupe.webhook_events (
   sent_at           timestamptz,
   outcome           text NOT NULL CHECK (outcome IN ('accepted', 'refused')),
   reason            text CHECK ((outcome = 'accepted') = (reason IS NULL)),
-  payload           bytea CHECK (outcome = 'accepted' OR payload IS NULL),  -- kept when accepted
+  -- Kept when accepted, and when the signature held but delivery refused the event (not JSON,
+  -- not readable by the route, rejected by the watched table): nothing authentic is lost.
+  payload           bytea CHECK (outcome = 'accepted' OR payload IS NULL
+                                 OR reason IN ('invalid_json', 'unmapped_payload', 'row_rejected',
+                                               'route_unavailable')),
+  detail            text,  -- why delivery refused it: SQLSTATE and message
   payload_sha256    bytea NOT NULL,
   backend_pid       integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
   application_name  text NOT NULL DEFAULT pg_catalog.current_setting('application_name'),
@@ -96,8 +147,8 @@ CREATE TABLE dedupe.webhook_events (
 );
 COMMENT ON TABLE dedupe.webhook_events IS
   'Append-only record of every webhook delivery attempt: source, event id, when it was sent and '
-  'received, accepted or refused and why, the payload''s SHA-256 (the payload itself only when '
-  'accepted) and the worker (backend pid, application_name, session user). UPDATE, DELETE and '
+  'received, accepted or refused and why, the payload''s SHA-256 (the payload itself when accepted '
+  'or when a verified event could not be delivered, with the detail) and the worker (backend pid, application_name, session user). UPDATE, DELETE and '
   'TRUNCATE are refused; dedupe.purge_webhook_events() is the one way to remove old rows.';
 CREATE UNIQUE INDEX webhook_events_accepted_once ON dedupe.webhook_events (source, event_id)
   WHERE outcome = 'accepted';
@@ -127,55 +178,13 @@ COMMENT ON FUNCTION dedupe.purge_webhook_events(interval) IS
   'least a day and longer than every source''s max_age plus the clock skew, so a purged event '
   'id is too old to be accepted again (22023 otherwise). Execute is granted to dedupe_admin only.';
 
--- Returns the outcome instead of raising for a refused event: an error would roll back the
--- caller's transaction and with it the record of the attempt.
-CREATE FUNCTION dedupe.ingest_webhook(source text, event_id text, payload bytea, signature text,
-  sent_at timestamptz) RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  s dedupe.webhook_secrets;
-  reason text;
-BEGIN
-  IF source IS NULL OR payload IS NULL THEN
-    RAISE EXCEPTION 'ingest_webhook needs a source and a payload' USING ERRCODE = '22023';
-  END IF;
-  SELECT * INTO s FROM dedupe.webhook_secrets w WHERE w.source = ingest_webhook.source;
-  IF NOT FOUND THEN
-    reason := 'unknown_source';
-  ELSIF event_id IS NULL OR pg_catalog.btrim(event_id) = '' THEN
-    reason := 'missing_event_id';
-  ELSE
-    reason := dedupe._webhook_problem(payload, signature, s.secret, sent_at, s.max_age);
-  END IF;
-  IF reason IS NULL THEN
-    BEGIN
-      -- The partial unique index decides replays, also between concurrent deliveries.
-      INSERT INTO dedupe.webhook_events (source, event_id, sent_at, outcome, payload, payload_sha256)
-      VALUES (source, event_id, sent_at, 'accepted', payload, pg_catalog.sha256(payload));
-      RETURN 'accepted';
-    EXCEPTION WHEN unique_violation THEN
-      reason := 'replayed_event_id';
-    END;
-  END IF;
-  INSERT INTO dedupe.webhook_events (source, event_id, sent_at, outcome, reason, payload_sha256)
-  VALUES (source, event_id, sent_at, 'refused', reason, pg_catalog.sha256(payload));
-  RETURN reason;
-END $$;
-COMMENT ON FUNCTION dedupe.ingest_webhook(text, text, bytea, text, timestamptz) IS
-  'Verifies a webhook delivery against the source''s secret (dedupe.webhook_secrets) and records '
-  'the attempt in dedupe.webhook_events. Returns accepted, or why it was refused: unknown_source, '
-  'missing_event_id, missing_signature, missing_timestamp, future_timestamp, stale_timestamp, '
-  'malformed_signature, signature_mismatch, replayed_event_id (an event id accepted before). '
-  'Refusals are returned, not raised, so the record survives; 22023 only for a NULL source or payload.';
-
 REVOKE ALL ON dedupe.webhook_secrets, dedupe.webhook_events FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE, DELETE ON dedupe.webhook_secrets TO dedupe_admin;
 GRANT SELECT ON dedupe.webhook_events TO dedupe_admin, dedupe_auditor;
 -- hmac_sha256 and verify_webhook (and the helpers it calls) stay executable by everyone:
 -- they hold no secret of ours, the caller brings its own.
-REVOKE ALL ON FUNCTION dedupe._webhook_events_guard(), dedupe.ingest_webhook(text, text, bytea, text, timestamptz),
-  dedupe.purge_webhook_events(interval) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dedupe.purge_webhook_events(interval) TO dedupe_admin;
-GRANT EXECUTE ON FUNCTION dedupe.ingest_webhook(text, text, bytea, text, timestamptz)
-  TO dedupe_admin, dedupe_webhook_intake;
+REVOKE ALL ON FUNCTION dedupe._webhook_events_guard(), dedupe.purge_webhook_events(interval),
+  dedupe.rotate_webhook_secret(text, bytea, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dedupe.purge_webhook_events(interval),
+  dedupe.rotate_webhook_secret(text, bytea, interval) TO dedupe_admin;
 GRANT USAGE ON SCHEMA dedupe TO dedupe_webhook_intake;

@@ -28,3 +28,25 @@ DEDUPE_FUNCTION(dedupe_webhook_signature_problem) {
   }
   return dedupe::pg::text_datum("signature_mismatch");
 }
+
+// dedupe._webhook_signature_problem(payload, signature, secret, previous_secret) -> text:
+// as above during a rotation; previous_secret NULL (none, or expired) checks the one secret.
+DEDUPE_FUNCTION(dedupe_webhook_signature_problem_rotating) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2)) PG_RETURN_NULL();
+  const std::string_view payload = dedupe::pg::bytea_arg(fcinfo, 0);
+  const std::string_view signature = dedupe::pg::text_arg(fcinfo, 1);
+  const std::string_view secret = dedupe::pg::bytea_arg(fcinfo, 2);
+  const dedupe::ops::SignatureCheck check =
+      PG_ARGISNULL(3) ? dedupe::ops::check_signature(payload, signature, secret)
+                      : dedupe::ops::check_signature(payload, signature, secret,
+                                                     dedupe::pg::bytea_arg(fcinfo, 3));
+  switch (check) {
+    case dedupe::ops::SignatureCheck::kValid:
+      PG_RETURN_NULL();
+    case dedupe::ops::SignatureCheck::kMalformed:
+      return dedupe::pg::text_datum("malformed_signature");
+    case dedupe::ops::SignatureCheck::kMismatch:
+      break;
+  }
+  return dedupe::pg::text_datum("signature_mismatch");
+}

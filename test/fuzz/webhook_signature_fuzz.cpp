@@ -1,5 +1,6 @@
 // libFuzzer target: the webhook signature parser accepts any bytes; a dedupe::Error is the
-// only allowed failure, and whatever it accepts must re-encode to itself as hex.
+// only allowed failure, and whatever it accepts must re-encode to itself as hex. The
+// two-secret check of a rotation accepts a signature under either secret, in either slot.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -24,5 +25,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // The full check never throws: a malformed signature is a verdict, not an error.
   dedupe::ops::check_signature(input, input, "secret");
+  // During a rotation: a signature under the previous secret stays valid, whatever the new
+  // one is (here the fuzzer's bytes split into two secrets and a payload).
+  const std::string_view previous = input.substr(0, size / 3), current = input.substr(size / 3);
+  const dedupe::ops::Sha256Digest mac = dedupe::ops::hmac_sha256(previous, input);
+  std::string hex;
+  for (uint8_t b : mac) {
+    hex += "0123456789abcdef"[b >> 4];
+    hex += "0123456789abcdef"[b & 15];
+  }
+  if (dedupe::ops::check_signature(input, hex, current, previous) !=
+      dedupe::ops::SignatureCheck::kValid)
+    abort();
+  if (dedupe::ops::check_signature(input, hex, previous, current) !=
+      dedupe::ops::SignatureCheck::kValid)
+    abort();
   return 0;
 }

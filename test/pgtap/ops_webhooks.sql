@@ -39,19 +39,19 @@ INSERT INTO dedupe.webhook_secrets (source, secret) VALUES ('stripe', convert_to
 CREATE TEMP TABLE hook AS SELECT convert_to('{"id":"evt_1","type":"lead.created"}', 'UTF8') AS payload,
   encode(dedupe.hmac_sha256(convert_to('{"id":"evt_1","type":"lead.created"}', 'UTF8'),
                             convert_to('whsec_0123456789abcdef', 'UTF8')), 'hex') AS sig;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_1', payload, sig, now()), 'accepted', 'a signed, fresh event is accepted') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_1', payload, sig, now()), 'replayed_event_id', 'the same event id again is a replay') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_1', payload, sig, now())).outcome, 'accepted', 'a signed, fresh event is accepted') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_1', payload, sig, now())).outcome, 'replayed_event_id', 'the same event id again is a replay') FROM hook;
 SELECT results_eq($$ SELECT outcome, reason FROM dedupe.webhook_events WHERE source = 'stripe' AND event_id = 'evt_1' ORDER BY id $$,
   $$ VALUES ('accepted', NULL), ('refused', 'replayed_event_id') $$, 'both attempts are recorded');
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_2', set_byte(payload, 8, 50), sig, now()), 'signature_mismatch', 'tampered payload') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_2', payload, encode(dedupe.hmac_sha256(payload, 'another secret 123'), 'hex'), now()),
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_2', set_byte(payload, 8, 50), sig, now())).outcome, 'signature_mismatch', 'tampered payload') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_2', payload, encode(dedupe.hmac_sha256(payload, 'another secret 123'), 'hex'), now())).outcome,
   'signature_mismatch', 'signed with another secret') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_2', payload, 'zz', now()), 'malformed_signature', 'malformed signature') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_2', payload, sig, now() - interval '1 hour'), 'stale_timestamp', 'stale') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_2', payload, sig, now() + interval '1 hour'), 'future_timestamp', 'from the future') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', NULL, payload, sig, now()), 'missing_event_id', 'no event id') FROM hook;
-SELECT is(dedupe.ingest_webhook('hubspot', 'evt_2', payload, sig, now()), 'unknown_source', 'a source without a secret') FROM hook;
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_2', payload, 'sha256=' || encode(decode(sig, 'hex'), 'base64'), now()), 'accepted',
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_2', payload, 'zz', now())).outcome, 'malformed_signature', 'malformed signature') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_2', payload, sig, now() - interval '1 hour')).outcome, 'stale_timestamp', 'stale') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_2', payload, sig, now() + interval '1 hour')).outcome, 'future_timestamp', 'from the future') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', NULL, payload, sig, now())).outcome, 'missing_event_id', 'no event id') FROM hook;
+SELECT is((dedupe.ingest_webhook('hubspot', 'evt_2', payload, sig, now())).outcome, 'unknown_source', 'a source without a secret') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_2', payload, 'sha256=' || encode(decode(sig, 'hex'), 'base64'), now())).outcome, 'accepted',
   'refused attempts do not block the genuine delivery of that event id') FROM hook;
 SELECT throws_ok($$ SELECT dedupe.ingest_webhook(NULL, 'e', '\x00', 'x', now()) $$, '22023', NULL, 'a source is required');
 SELECT is((SELECT count(*) FROM dedupe.webhook_events WHERE source IN ('stripe', 'hubspot')), 10::bigint, 'every attempt is a row');
@@ -91,7 +91,7 @@ CREATE ROLE ops_intake IN ROLE dedupe_webhook_intake;
 GRANT SELECT ON hook TO ops_intake;
 SET LOCAL ROLE ops_intake;
 SELECT throws_ok($$ SELECT * FROM dedupe.webhook_secrets $$, '42501', NULL, 'a plain intake role cannot read secrets');
-SELECT is(dedupe.ingest_webhook('stripe', 'evt_3', payload, sig, now()), 'accepted', 'but can ingest') FROM hook;
+SELECT is((dedupe.ingest_webhook('stripe', 'evt_3', payload, sig, now())).outcome, 'accepted', 'but can ingest') FROM hook;
 RESET ROLE;
 SET LOCAL ROLE dedupe_auditor;
 SELECT throws_ok($$ SELECT secret FROM dedupe.webhook_secrets $$, '42501', NULL, 'dedupe_auditor cannot read secrets');

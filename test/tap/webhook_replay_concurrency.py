@@ -36,7 +36,7 @@ cur.execute("INSERT INTO dedupe.webhook_secrets (source, secret) VALUES ('race_h
 def ingest(conn, event_id, payload):
     signature = "sha256=" + hmac.new(SECRET, payload, hashlib.sha256).hexdigest()
     c = conn.cursor()
-    c.execute("SELECT dedupe.ingest_webhook('race_hooks', %s, %s, %s, %s)",
+    c.execute("SELECT outcome FROM dedupe.ingest_webhook('race_hooks', %s, %s, %s, %s)",
               (event_id, psycopg2.Binary(payload), signature, datetime.now(timezone.utc)))
     return c.fetchone()[0]
 

@@ -107,5 +107,13 @@ TEST(WebhookSignature, CheckSignature) {
   EXPECT_EQ(check_signature(kJefeData, "not a signature", "Jefe"), SignatureCheck::kMalformed);
 }
 
+TEST(WebhookSignature, RotationAcceptsEitherSecret) {
+  EXPECT_EQ(check_signature(kJefeData, kJefeHex, "Jefe", "new secret"), SignatureCheck::kValid);
+  EXPECT_EQ(check_signature(kJefeData, kJefeHex, "new secret", "Jefe"), SignatureCheck::kValid);
+  EXPECT_EQ(check_signature(kJefeData, kJefeHex, "Jefe", "Jefe"), SignatureCheck::kValid);
+  EXPECT_EQ(check_signature(kJefeData, kJefeHex, "jefe", "JEFE"), SignatureCheck::kMismatch);
+  EXPECT_EQ(check_signature(kJefeData, "zz", "Jefe", "Jefe"), SignatureCheck::kMalformed);
+}
+
 }  // namespace
 }  // namespace dedupe::ops

@@ -19,4 +19,10 @@ enum class SignatureCheck { kValid, kMalformed, kMismatch };
 SignatureCheck check_signature(std::string_view payload, std::string_view signature,
                                std::string_view secret);
 
+// The same during a secret rotation: valid when the signature matches either secret. Both
+// HMACs are computed and compared whatever the first comparison says, so the time taken
+// does not tell a prober which secret (if any) was close.
+SignatureCheck check_signature(std::string_view payload, std::string_view signature,
+                               std::string_view secret, std::string_view previous_secret);
+
 }  // namespace dedupe::ops
