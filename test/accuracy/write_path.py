@@ -105,6 +105,10 @@ def fresh_database(name):
     with conn.cursor() as cur:
         cur.execute("SET client_min_messages = warning")
         cur.execute("CREATE EXTENSION pg_dedupe")
+        # SETTINGS="review_threshold=0.6,auto_link_threshold=0.95": try other thresholds
+        for item in filter(None, os.environ.get("SETTINGS", "").split(",")):
+            key, value = item.split("=", 1)
+            cur.execute("INSERT INTO dedupe.settings VALUES (%s, %s)", (key.strip(), value.strip()))
     return conn
 
 

@@ -6,6 +6,7 @@
 # tables. Runs against PGHOST/PGPORT (scripts/with-cluster gives a throwaway one).
 #   PEOPLE="2000"          people in the feed; e.g. PEOPLE="2000 20000" (200000 takes hours)
 #   MODES=insert,copy,second,febrl   SEED=1   FEBRL_WRITE=insert|copy   DATA=/path/to/febrl
+#   SETTINGS="review_threshold=0.6,auto_link_threshold=0.95"   rows of dedupe.settings to try
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"

@@ -20,12 +20,17 @@ double jw(const std::string& a, const std::string& b) {
   return jaro_winkler(code_points(a), code_points(b));
 }
 
-// The first name as matching sees it: its canonical given name (Bob -> robert).
-std::string canonical(const std::string& first) {
+// Whether two given names may stand for one name (Bob and Robert, Hal and Harold): they share
+// a variant in the nickname table.
+bool nicknames(const std::string& a, const std::string& b) {
   try {
-    return canonical_first_name(first);
+    const NicknameTable& table = nickname_table();
+    const std::vector<std::string> va = table.variants(a), vb = table.variants(b);
+    for (const std::string& x : va)
+      if (std::find(vb.begin(), vb.end(), x) != vb.end()) return true;
+    return false;
   } catch (...) {
-    return first;  // without the nickname table, the name itself
+    return a == b;  // without the nickname table, the name itself
   }
 }
 
@@ -42,8 +47,7 @@ Comparison compare_part(const char* attribute, const std::optional<std::string>&
                         const std::optional<std::string>& b, bool first_name) {
   Comparison c{attribute, a, b, 0, 0, "missing"};
   if (!a || !b) return c;
-  c.similarity =
-      first_name ? std::max(jw(*a, *b), canonical(*a) == canonical(*b) ? 1.0 : 0.0) : jw(*a, *b);
+  c.similarity = first_name ? std::max(jw(*a, *b), nicknames(*a, *b) ? 1.0 : 0.0) : jw(*a, *b);
   c.verdict = c.similarity >= 1.0 ? "equal" : c.similarity >= kPartFloor ? "similar" : "different";
   if (first_name && c.verdict == "different" && abbreviates(*a, *b)) c.verdict = "abbreviated";
   return c;

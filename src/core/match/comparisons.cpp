@@ -136,9 +136,19 @@ bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t reco
   return v.text == w.text || jaro_winkler_from(v, w, 0.9) >= 0.9;
 }
 
+// Whether two given names may stand for one name (sorted variant ids share one).
+bool nicknames(const Value& a, const Value& b) {
+  auto i = a.variants.begin(), j = b.variants.begin();
+  while (i != a.variants.end() && j != b.variants.end()) {
+    if (*i == *j) return true;
+    *i < *j ? ++i : ++j;
+  }
+  return false;
+}
+
 int compare_first_name(const RecordSet& set, const Value& a, const Value& b, uint32_t ra,
                        uint32_t rb) {
-  if (a.canonical == b.canonical) return 2;
+  if (a.canonical == b.canonical || nicknames(a, b)) return 2;
   if (within_one_edit(a.points, b.points)) return 3;
   const double jw = jaro_winkler_from(a, b, 0.8);
   if (jw >= 0.9) return 4;

@@ -238,9 +238,13 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
       v.ascii = std::all_of(v.text.begin(), v.text.end(),
                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       if (role == Role::kFirstName) {
-        auto [it, inserted] = canonical_ids.try_emplace(
-            nickname_table().canonical(v.text), static_cast<uint32_t>(canonical_ids.size()));
-        v.canonical = it->second;
+        for (const std::string& name : nickname_table().variants(v.text)) {
+          auto [it, inserted] =
+              canonical_ids.try_emplace(name, static_cast<uint32_t>(canonical_ids.size()));
+          v.variants.push_back(it->second);
+        }
+        v.canonical = v.variants.front();
+        std::sort(v.variants.begin(), v.variants.end());
       }
       if (role == Role::kFirstName || role == Role::kLastName) {
         const std::string code = double_metaphone(v.text).primary;

@@ -27,9 +27,12 @@ inline constexpr uint32_t kNull = UINT32_MAX;
 // One distinct normalized value of a role.
 struct Value {
   std::string text;
-  std::u32string points;      // code points of text, for edit distances and Jaro-Winkler
-  uint32_t count = 0;         // records holding it
-  uint32_t canonical = 0;     // first names: id of the nickname-canonical form; else own id
+  std::u32string points;   // code points of text, for edit distances and Jaro-Winkler
+  uint32_t count = 0;      // records holding it
+  uint32_t canonical = 0;  // first names: id of the nickname-canonical form; else own id
+  // first names: ids of every given name it may stand for (Hal: Harold and Henry), sorted;
+  // two names sharing one are nicknames of each other
+  std::vector<uint32_t> variants;
   uint32_t phonetic = kNull;  // names: id of the Double Metaphone primary code
   double log2_frequency = 0;  // log2(count / records with a value in this role)
   bool ascii = true;          // no multi-byte characters: compared byte by byte
