@@ -20,6 +20,25 @@ $$;
 COMMENT ON FUNCTION dedupe._roles_text(jsonb) IS
   'internal: a record''s further matching roles as text for the matcher';
 
+-- The blocks of the further roles in which the matcher looks for candidates: the same date of
+-- birth, the same identifier, the same postcode and street. A block whose roles the record
+-- lacks is left out. No SET search_path, so the planner can inline it: every name in it is
+-- schema-qualified instead.
+CREATE FUNCTION dedupe._role_blocks(roles jsonb) RETURNS jsonb[] LANGUAGE sql IMMUTABLE
+PARALLEL SAFE AS $$
+  SELECT ARRAY(
+    SELECT b FROM (VALUES
+      (pg_catalog.jsonb_build_object('date_of_birth', roles OPERATOR(pg_catalog.->) 'date_of_birth')),
+      (pg_catalog.jsonb_build_object('identifier', roles OPERATOR(pg_catalog.->) 'identifier')),
+      (pg_catalog.jsonb_build_object('postcode', roles OPERATOR(pg_catalog.->) 'postcode',
+                                     'street', roles OPERATOR(pg_catalog.->) 'street'))) v(b)
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.jsonb_each(b) e
+                       WHERE e.value OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb))
+$$;
+COMMENT ON FUNCTION dedupe._role_blocks(jsonb) IS
+  'internal: the further-role blocks (date of birth, identifier, postcode and street) the '
+  'matcher searches for candidates';
+
 -- STABLE: the decision depends on dedupe.effective_settings and dedupe.models.
 CREATE FUNCTION dedupe._explain_pair(
   a_external_id text, a_email text, a_phone text, a_first_name text, a_last_name text, a_company text, a_domain text,

@@ -39,9 +39,11 @@ CachedStatement record_state(
     1);
 
 // Records sharing a key component (GIN on records.key), then records with the same normalized
-// full name, then others of the name block (phonetic surname and first initial); at most 50
-// of each name kind, so the exact namesakes are never crowded out of a big block. Each branch
-// reads the columns it needs from its index scan and skips what an earlier branch found.
+// full name, then others of the name block (phonetic surname and first initial), then others
+// sharing a block of the further roles (date of birth, identifier, postcode and street:
+// dedupe._role_blocks, GIN on records.roles: a typo in a name must not hide the same person);
+// at most 50 of each kind, so the exact namesakes are never crowded out of a big block. Each
+// branch reads the columns it needs from its index scan and skips what an earlier one found.
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
     " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
@@ -63,6 +65,15 @@ CachedStatement candidates(
     "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
+    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50)"
+    "       UNION ALL"
+    "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "               r.company, r.domain, r.roles"
+    "        FROM s, pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(k), dedupe.records r"
+    "        WHERE r.roles OPERATOR(pg_catalog.@>) b.k"
+    "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
+    "          AND (r.name_block OPERATOR(pg_catalog.=) s.name_block) IS NOT TRUE"
+    "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50))"
     " SELECT l.golden_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company,"
     "  c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
@@ -72,7 +83,8 @@ CachedStatement candidates(
     1);
 
 // The staged records that share nothing with any other record (key component, full name,
-// name block): their decision is "new golden record" whatever order they are matched in.
+// name block, role block): their decision is "new golden record" whatever order they are
+// matched in.
 CachedStatement without_candidates(
     "SELECT r.record_id FROM dedupe.records r"
     " WHERE r.record_id = ANY ($1::pg_catalog.int8[]) AND r.valid"
@@ -86,6 +98,9 @@ CachedStatement without_candidates(
     "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
     "   AND NOT EXISTS (SELECT FROM dedupe.records o"
     "                   WHERE o.name_block OPERATOR(pg_catalog.=) r.name_block"
+    "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
+    "   AND NOT EXISTS (SELECT FROM pg_catalog.unnest(dedupe._role_blocks(r.roles)) b(k),"
+    "                   dedupe.records o WHERE o.roles OPERATOR(pg_catalog.@>) b.k"
     "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)",
     1);
 

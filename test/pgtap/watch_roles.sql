@@ -1,7 +1,7 @@
 -- dedupe.watch(roles => ...): the further roles batch knows (date of birth, address parts,
 -- identifier) reach the write path's matcher, normalized as batch normalizes them.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 CREATE TABLE public.wr_leads (id int PRIMARY KEY, email text, phone text, first_name text,
   last_name text, dob date, zip text, town text);
@@ -30,6 +30,9 @@ SELECT is(pg_temp.golden_of(2), pg_temp.golden_of(1), 'same name, date of birth 
 SELECT isnt(pg_temp.golden_of(3), pg_temp.golden_of(1), 'same name, another date of birth and city: another person');
 SELECT is((SELECT count(*) FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id)
            WHERE r.source = 'wr' AND q.status = 'open'), 0::bigint, 'and nobody needs a human');
+-- A typo that moves the surname to another phonetic block: the date of birth still finds her.
+INSERT INTO public.wr_leads VALUES (4, NULL, '+1 415 555 0104', 'Ann', 'Kee', '1980-02-03', '10115', 'Berlin');
+SELECT is(pg_temp.golden_of(4), pg_temp.golden_of(1), 'a mistyped surname is found through the date of birth');
 SELECT is((SELECT c->>'verdict' FROM jsonb_array_elements(dedupe.explain(
              (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '1'),
              (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '3'))->'comparisons') c
