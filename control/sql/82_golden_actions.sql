@@ -75,6 +75,7 @@ BEGIN
                            pg_catalog.jsonb_build_object('item_id', item));
   END IF;
   PERFORM dedupe._close_item(item, 'approved');
+  PERFORM dedupe._learn_when_due();  -- reviewers teach the matcher (84_review_learning.sql)
   RETURN target;
 END $$;
 COMMENT ON FUNCTION dedupe.approve(bigint) IS
@@ -102,6 +103,7 @@ BEGIN
     END IF;
   END IF;
   PERFORM dedupe._close_item(item, 'rejected');
+  PERFORM dedupe._learn_when_due();
   INSERT INTO dedupe.audit_log (actor, record_id, decision, rule, score, inputs)
   VALUES (session_user, q.record_id, 'review_rejected', q.rule, q.score,
           pg_catalog.jsonb_build_object('item_id', item, 'distinct_from', coalesce(q.conflicting, '{}') || q.golden_id));

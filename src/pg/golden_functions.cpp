@@ -88,3 +88,13 @@ DEDUPE_FUNCTION(dedupe_explain_pair) {
   return dedupe::pg::pg_call(
       [&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
 }
+
+// dedupe.write_path_model(cold_start boolean) -> jsonb: the model the write path scores with
+// (the stored 'write_path' model, else the built-in one), or the built-in one.
+DEDUPE_FUNCTION(dedupe_write_path_model) {
+  const bool cold_start = !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
+  const std::string json = cold_start ? dedupe::golden::cold_start_model().to_json()
+                                      : dedupe::pg::read_write_path_policy().model.to_json();
+  return dedupe::pg::pg_call(
+      [&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+}
