@@ -79,8 +79,10 @@ CREATE INDEX records_key_idx ON dedupe.records USING gin (key) WITH (fastupdate 
 CREATE INDEX records_full_name_idx ON dedupe.records (full_name);
 CREATE INDEX records_name_block_idx ON dedupe.records (name_block);
 -- The matcher's blocks over the further roles (dedupe._role_blocks): containment look-ups.
+-- Partial: records of tables that map no further role are not in it, and its size tells the
+-- planner that a look-up here is cheap.
 CREATE INDEX records_roles_idx ON dedupe.records USING gin (roles jsonb_path_ops)
-  WITH (fastupdate = off);
+  WITH (fastupdate = off) WHERE roles <> '{}'::jsonb;
 ALTER SEQUENCE dedupe.records_record_id_seq OWNED BY dedupe.records.record_id;
 COMMENT ON SEQUENCE dedupe.records_record_id_seq IS 'Ids of dedupe.records (dumped with the table)';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.records', '');

@@ -39,11 +39,9 @@ CachedStatement record_state(
     1);
 
 // Records sharing a key component (GIN on records.key), then records with the same normalized
-// full name, then others of the name block (phonetic surname and first initial), then others
-// sharing a block of the further roles (date of birth, identifier, postcode and street:
-// dedupe._role_blocks, GIN on records.roles: a typo in a name must not hide the same person);
-// at most 50 of each kind, so the exact namesakes are never crowded out of a big block. Each
-// branch reads the columns it needs from its index scan and skips what an earlier one found.
+// full name, then others of the name block (phonetic surname and first initial); at most 50
+// of each name kind, so the exact namesakes are never crowded out of a big block. Each branch
+// reads the columns it needs from its index scan and skips what an earlier branch found.
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
     " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
@@ -65,15 +63,6 @@ CachedStatement candidates(
     "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
-    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50)"
-    "       UNION ALL"
-    "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
-    "               r.company, r.domain, r.roles"
-    "        FROM s, pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(k), dedupe.records r"
-    "        WHERE r.roles OPERATOR(pg_catalog.@>) b.k"
-    "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
-    "          AND (r.name_block OPERATOR(pg_catalog.=) s.name_block) IS NOT TRUE"
-    "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50))"
     " SELECT l.golden_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company,"
     "  c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
@@ -81,6 +70,27 @@ CachedStatement candidates(
     "  dedupe._roles_text(c.roles)"
     " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id",
     1);
+
+// A record with further roles also meets the records of each of its role blocks (the same date
+// of birth, identifier, or postcode and street: dedupe._role_blocks), so a typo in a name does
+// not hide the same person. One look-up per block, each a parameter of its own, so the plan
+// is the partial GIN index on records.roles whatever the block.
+CachedStatement role_blocks_of(
+    "SELECT pg_catalog.unnest(dedupe._role_blocks(roles))::pg_catalog.text FROM dedupe.records"
+    " WHERE record_id = $1::pg_catalog.int8",
+    1);
+
+CachedStatement role_block_candidates(
+    "SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
+    "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
+    "                    WHERE d.record_id = $2::pg_catalog.int8 AND d.golden_id = l.golden_id),"
+    "  dedupe._roles_text(r.roles)"
+    " FROM dedupe.records r JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) "
+    "r.record_id"
+    " WHERE r.roles OPERATOR(pg_catalog.@>) $1::pg_catalog.jsonb"
+    "   AND r.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
+    "   AND r.record_id OPERATOR(pg_catalog.<>) $2::pg_catalog.int8 LIMIT 50",
+    2);
 
 // The staged records that share nothing with any other record (key component, full name,
 // name block, role block): their decision is "new golden record" whatever order they are
@@ -99,9 +109,11 @@ CachedStatement without_candidates(
     "   AND NOT EXISTS (SELECT FROM dedupe.records o"
     "                   WHERE o.name_block OPERATOR(pg_catalog.=) r.name_block"
     "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
-    "   AND NOT EXISTS (SELECT FROM pg_catalog.unnest(dedupe._role_blocks(r.roles)) b(k),"
-    "                   dedupe.records o WHERE o.roles OPERATOR(pg_catalog.@>) b.k"
-    "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)",
+    "   AND NOT EXISTS (SELECT FROM pg_catalog.unnest(dedupe._role_blocks(r.roles)) b(k)"
+    "                   WHERE EXISTS (SELECT FROM dedupe.records o"
+    "                                 WHERE o.roles OPERATOR(pg_catalog.@>) b.k"
+    "                                   AND o.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
+    "                                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id))",
     1);
 
 CachedStatement new_golden_records(
@@ -171,6 +183,18 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
                    actor, explanation});
 }
 
+// Appends the candidates the last query returned (golden id, the member's identity columns,
+// whether a human called them distinct, the member's further roles).
+void read_candidates(uint64 rows, std::vector<golden::Candidate>& found) {
+  for (uint64 i = 0; i < rows; ++i) {
+    golden::Candidate c;
+    c.golden_id = std::stoll(*value(static_cast<int>(i), 1));
+    c.member = person_at(static_cast<int>(i), 2, 10);
+    c.distinct = value(static_cast<int>(i), 9) == Text("t");
+    found.push_back(std::move(c));
+  }
+}
+
 void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
@@ -191,13 +215,13 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   if (!linked_to && waiting) return;  // already waiting for a human
 
   std::vector<golden::Candidate> found;
-  const uint64 n = candidates.run({id});
-  for (uint64 i = 0; i < n; ++i) {
-    golden::Candidate c;
-    c.golden_id = std::stoll(*value(static_cast<int>(i), 1));
-    c.member = person_at(static_cast<int>(i), 2, 10);
-    c.distinct = value(static_cast<int>(i), 9) == Text("t");
-    found.push_back(std::move(c));
+  read_candidates(candidates.run({id}), found);
+  if (!person.more.empty()) {
+    std::vector<std::string> blocks;
+    const uint64 n = role_blocks_of.run({id});
+    for (uint64 i = 0; i < n; ++i) blocks.push_back(*value(static_cast<int>(i), 1));
+    for (const std::string& block : blocks)
+      read_candidates(role_block_candidates.run({block, id}), found);
   }
   const golden::Decision d = golden::decide(person, found, policy.thresholds, policy.model);
   const std::string explanation = golden::to_json(d);

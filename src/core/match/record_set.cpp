@@ -126,8 +126,12 @@ size_t RecordSet::memory_bytes() const {
   return bytes;
 }
 
-RecordSetBuilder::RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region)
-    : roles_(roles), region_(std::move(phone_region)), raw_ids_(roles.size()) {
+RecordSetBuilder::RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region,
+                                   bool normalized_input)
+    : roles_(roles),
+      region_(std::move(phone_region)),
+      normalized_input_(normalized_input),
+      raw_ids_(roles.size()) {
   set_.stride_ = roles_.size();
   for (size_t k = 0; k < roles_.size(); ++k) {
     Column& column = set_.columns_[role_index(roles_[k])];
@@ -199,7 +203,8 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
         region = raw.substr(0, cut);
         raw.remove_prefix(cut + 1);
       }
-      std::string normalized = normalize_for_role(role, raw, region);
+      std::string normalized =
+          normalized_input_ ? std::string(raw) : normalize_for_role(role, raw, region);
       if (normalized.empty()) continue;
       auto [it, inserted] =
           normalized_ids.try_emplace(normalized, static_cast<uint32_t>(column.values.size()));

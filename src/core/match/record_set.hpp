@@ -84,7 +84,10 @@ class RecordSetBuilder {
  public:
   // Phones are read in the row's country when the country role holds a two-letter code
   // (as the write path reads them), else in phone_region.
-  explicit RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region = "US");
+  // normalized_input: the values are already in normalize_for_role()'s form (the write path's
+  // records), so they are taken as they are instead of being normalized again.
+  explicit RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region = "US",
+                            bool normalized_input = false);
   // raw[k] is the value of the k-th role given to the constructor (nullopt when NULL).
   void add(int64_t row_id, const std::optional<std::string_view>* raw);
   size_t size() const { return set_.size(); }
@@ -97,6 +100,7 @@ class RecordSetBuilder {
  private:
   std::vector<Role> roles_;
   std::string region_;
+  bool normalized_input_;
   RecordSet set_;
   std::vector<std::unordered_map<std::string, uint32_t>> raw_ids_;  // per given role
   std::vector<std::vector<std::string>> raw_values_;
