@@ -83,8 +83,8 @@ const match::Model& cold_start_model() {
           {"external_id", "exact", 0.9, 1e-6},
           {"external_id", "else", 0.999, 0.999},
           {"email", "exact", 0.5, 1e-5},
-          {"email", "same_mailbox_tag_differs", 0.05, 1e-5},  // jane+crm@ / jane@ one domain
-          {"email", "one_edit", 0.02, 0.001},                 // a typo, or jsmith1 / jsmith2
+          {"email", "same_mailbox_tag_differs", 0.05, 1e-5},
+          {"email", "one_edit", 0.02, 0.001},  // a typo, or jsmith1 / jsmith2
           {"email", "else", 0.47, 0.99},
           {"phone", "exact", 0.5, 1e-5},
           {"phone", "one_edit", 0.01, 0.001},  // a typo, or the next direct line
