@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include <array>
+#include <functional>
 #include <memory>
 
 #include "core/error.hpp"
@@ -108,11 +110,48 @@ void check_idna2008(std::string_view raw, const std::string& ascii_host) {
   }
 }
 
+// Most hosts are plain LDH names ('Acme.COM'), which UTS #46 only lower-cases: answer those
+// without ICU. Anything else (non-ASCII, an 'xn--' or other '??--' label, an empty, long or
+// hyphen-edged label, a root dot) takes ICU's path, so both paths agree.
+bool plain_ldh_lower(std::string_view host, std::string& out) {
+  if (host.size() > kMaxHostLength) return false;
+  out.resize(host.size());
+  size_t label = 0;  // length of the current label
+  for (size_t i = 0; i <= host.size(); ++i) {
+    const char c = i < host.size() ? host[i] : '.';
+    if (c == '.') {
+      if (label == 0 || label > 63 || host[i - 1] == '-') return false;
+      if (label >= 4 && host[i - label + 2] == '-' && host[i - label + 3] == '-') return false;
+      if (i < host.size()) out[i] = '.';
+      label = 0;
+      continue;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+      out[i] = c;
+    } else {
+      return false;
+    }
+    ++label;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string host_to_ascii(std::string_view host) {
   if (host.empty()) bad_domain(host, "empty host");
   if (host.size() > 4 * kMaxHostLength) bad_domain(host, "host name too long");
+  if (std::string plain; plain_ldh_lower(host, plain)) return plain;
+  // IDN hosts cost two ICU passes; a column of addresses holds few distinct domains, so the
+  // answers for recent ones are kept (per thread, one slot per hash; errors are not kept).
+  struct Cached {
+    std::string host, ascii;
+  };
+  thread_local std::array<Cached, 256> cache;
+  Cached& slot = cache[std::hash<std::string_view>{}(host) % cache.size()];
+  if (!slot.ascii.empty() && slot.host == host) return slot.ascii;
   std::string out(kMaxHostLength + 64, '\0');
   UErrorCode status = U_ZERO_ERROR;
   UIDNAInfo info = UIDNA_INFO_INITIALIZER;
@@ -130,6 +169,8 @@ std::string host_to_ascii(std::string_view host) {
   }
   out.resize(length);
   check_idna2008(host, out);
+  slot.host.assign(host);
+  slot.ascii = out;
   return out;
 }
 

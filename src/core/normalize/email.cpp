@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <array>
 #include <cstdio>
 
 #include "core/error.hpp"
@@ -34,33 +35,15 @@ struct Address {
 }
 
 // RFC 5322 'atext': what an unquoted local part is made of, between dots.
-bool is_atext(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '/':
-    case '=':
-    case '?':
-    case '^':
-    case '_':
-    case '`':
-    case '{':
-    case '|':
-    case '}':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+constexpr std::array<bool, 128> kAtext = [] {
+  std::array<bool, 128> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (char c : std::string_view("!#$%&'*+-/=?^_`{|}~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+bool is_atext(unsigned char c) { return c < 128 && kAtext[c]; }
 
 std::string code_point_name(UChar32 c) {
   char buf[16];
@@ -128,14 +111,16 @@ size_t take_quoted(std::string_view raw, std::string_view s, std::string& out) {
   bad_email(raw, "the quoted local part is not closed");
 }
 
-std::string lower_local(std::string_view local) {
-  if (ascii::is_ascii(local)) return ascii::lower(local);
+void lower_local(std::string& local) {
+  if (ascii::is_ascii(local)) {
+    for (char& c : local) c = ascii::lower(c);
+    return;
+  }
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(local.data(), static_cast<int32_t>(local.size())));
   u.toLower(icu::Locale::getRoot());
-  std::string out;
-  u.toUTF8String(out);
-  return out;
+  local.clear();
+  u.toUTF8String(local);
 }
 
 // A local part that needs no quotes (RFC 5322 dot-atom; RFC 6531 adds UTF-8).
@@ -150,14 +135,17 @@ bool is_dot_atom(std::string_view s) {
 
 // RFC 5321 4.1.2: a local part is sent unquoted when it can be, quoted (escaping only '"' and
 // '\') when it must be, so every spelling of one mailbox name comes out the same.
-std::string quote_if_needed(const std::string& local) {
-  if (is_dot_atom(local)) return local;
-  std::string out = "\"";
+void append_local(const std::string& local, std::string& out) {
+  if (is_dot_atom(local)) {
+    out += local;
+    return;
+  }
+  out += '"';
   for (char c : local) {
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
-  return out + '"';
+  out += '"';
 }
 
 Address parse(std::string_view raw) {
@@ -174,11 +162,15 @@ Address parse(std::string_view raw) {
   } else {
     at = s.find('@');
     if (at == std::string_view::npos) bad_email(raw, "missing '@'");
-    for (size_t i = 0; i < at;) {
-      if (static_cast<unsigned char>(s[i]) >= 0x80)
-        i = take_non_ascii(raw, s, i, a.local);
-      else
-        a.local += s[i++];
+    if (ascii::is_ascii(s.substr(0, at))) {
+      a.local.assign(s.substr(0, at));
+    } else {
+      for (size_t i = 0; i < at;) {
+        if (static_cast<unsigned char>(s[i]) >= 0x80)
+          i = take_non_ascii(raw, s, i, a.local);
+        else
+          a.local += s[i++];
+      }
     }
     for (unsigned char c : a.local) {
       if (c == '.' || c >= 0x80 || is_atext(c)) continue;
@@ -218,7 +210,7 @@ Address parse(std::string_view raw) {
         (!dots_ignored && l.find("..") != std::string_view::npos))
       bad_email(raw, "misplaced '.' in the local part");
   }
-  a.local = lower_local(a.local);
+  lower_local(a.local);
   return a;
 }
 
@@ -243,7 +235,9 @@ std::string normalize_email(std::string_view raw) {
     }
     if (!rules->canonical_domain.empty()) a.domain = rules->canonical_domain;
   }
-  std::string out = quote_if_needed(a.local);
+  std::string out;
+  out.reserve(a.local.size() + a.domain.size() + 3);
+  append_local(a.local, out);
   if (out.size() > kMaxLocalPart)
     bad_email(raw, "local part longer than 64 bytes once lower-cased");
   out += '@';

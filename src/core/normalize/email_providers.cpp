@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -55,6 +56,8 @@ struct Shared {
       "";
 #endif
   std::unique_ptr<ProviderTable> table;
+  // The loaded table without the lock: normalize_email asks for it once per address.
+  std::atomic<const ProviderTable*> loaded{nullptr};
 };
 
 Shared& shared() {
@@ -120,18 +123,23 @@ const Rules* ProviderTable::find(const std::string& domain) const {
 void set_table_path(std::string path) {
   Shared& s = shared();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (s.path != path) s.table.reset();
+  if (s.path != path) {
+    s.loaded.store(nullptr, std::memory_order_release);
+    s.table.reset();
+  }
   s.path = std::move(path);
 }
 
 const ProviderTable& table() {
   Shared& s = shared();
+  if (const ProviderTable* t = s.loaded.load(std::memory_order_acquire)) return *t;
   std::lock_guard<std::mutex> lock(s.mutex);
   if (!s.table) {
     if (s.path.empty())
       throw Error(sqlstate::kInternalError, "the email provider table location is not set");
     s.table = std::make_unique<ProviderTable>(ProviderTable::from_file(s.path));
   }
+  s.loaded.store(s.table.get(), std::memory_order_release);
   return *s.table;
 }
 
