@@ -1,11 +1,26 @@
 // SQL entry points of the contact normalizers: emails, phones, domains.
 #include "core/normalize/domain.hpp"
 #include "core/normalize/email.hpp"
+#include "core/normalize/email_providers.hpp"
 #include "core/normalize/phone.hpp"
 #include "pg/datum_io.hpp"
 
 using dedupe::pg::text_arg;
 using dedupe::pg::text_datum;
+
+namespace {
+
+// The provider table ships in the extension directory, like the nickname table (see
+// nicknames.cpp for why computing the path while the library loads is safe).
+const bool email_provider_path_registered = [] {
+  char share[MAXPGPATH];
+  get_share_path(my_exec_path, share);
+  dedupe::email_providers::set_table_path(std::string(share) +
+                                          "/extension/pg_dedupe_email_providers.csv");
+  return true;
+}();
+
+}  // namespace
 
 DEDUPE_FUNCTION(dedupe_normalize_email) {
   return text_datum(dedupe::normalize_email(text_arg(fcinfo, 0)));

@@ -121,6 +121,72 @@ TEST_F(BatchMatch, ContactLevels) {
   EXPECT_EQ(level_name(Role::kPostcode, level(Role::kPostcode, "2601", "2610")), "one_edit");
 }
 
+TEST_F(BatchMatch, EmailTagLevel) {
+  const Role e = Role::kEmail;
+  // A company domain keeps its +tags (not every server reads them), but one mailbox under two
+  // tags is strong evidence, between exact and one edit.
+  EXPECT_EQ(level_name(e, level(e, "jane+crm@acme.com", "jane@acme.com")),
+            "same_mailbox_tag_differs");
+  EXPECT_EQ(level_name(e, level(e, "Jane+crm@Acme.com", "jane+web@acme.com")),
+            "same_mailbox_tag_differs");
+  EXPECT_EQ(level_name(e, level(e, "jane+@acme.com", "jane@acme.com")), "same_mailbox_tag_differs");
+  EXPECT_EQ(level_name(e, level(e, "jane+crm@acme.com", "jane@acme.org")), "else");
+  EXPECT_EQ(level_name(e, level(e, "jane+crm@acme.com", "john+crm@acme.com")), "else");
+  EXPECT_EQ(level_name(e, level(e, "jan+crm@acme.com", "jane+crm@acme.com")), "one_edit");
+  EXPECT_EQ(level_name(e, level(e, "+a@acme.com", "+b@acme.com")), "one_edit");  // no mailbox
+  EXPECT_EQ(level_name(e, level(e, "\"jane+x y\"@acme.com", "jane@acme.com")), "else");
+  // Where the provider folds tags, they are one value.
+  EXPECT_EQ(level(e, "jane+x@gmail.com", "jane@googlemail.com"), kExactLevel);
+}
+
+TEST_F(BatchMatch, ModelsStoredBeforeTheEmailTagLevelStillLoad) {
+  const std::vector<LevelParams> old_email = {{"email", "exact", 0.8, 1e-5},
+                                              {"email", "one_edit", 0.05, 0.001},
+                                              {"email", "else", 0.15, 0.99}};
+  const Model model = model_from_levels(0.001, old_email);
+  ASSERT_EQ(model.comparisons.size(), 1u);
+  const ComparisonParams& c = model.comparisons[0];
+  ASSERT_EQ(c.m.size(), 5u);
+  EXPECT_DOUBLE_EQ(c.m[2], 0.05) << "the missing level takes one_edit's parameters";
+  EXPECT_DOUBLE_EQ(c.u[2], 0.001);
+  EXPECT_DOUBLE_EQ(c.m[3], 0.05);
+  // Saved again, the level is spelled out, and given parameters win.
+  EXPECT_NE(model.to_json().find("\"same_mailbox_tag_differs\", \"m\": 0.05"), std::string::npos);
+  std::vector<LevelParams> current = old_email;
+  current.push_back({"email", "same_mailbox_tag_differs", 0.1, 1e-5});
+  EXPECT_DOUBLE_EQ(model_from_levels(0.001, current).comparisons[0].u[2], 1e-5);
+  // Levels that were always there are still required.
+  EXPECT_THROW(
+      model_from_levels(0.001, {{"email", "exact", 0.8, 1e-5}, {"email", "else", 0.2, 0.99}}),
+      Error);
+}
+
+TEST_F(BatchMatch, TrainingEstimatesTheEmailTagLevel) {
+  // People at one company, each seen under a plain and a tagged address with the same name.
+  const char* given[] = {"anna",  "boris", "chloe", "dmitri", "elena", "farid", "greta",  "hugo",
+                         "ines",  "jonas", "kira",  "lars",   "mona",  "nils",  "olga",   "piet",
+                         "quinn", "rosa",  "sven",  "tara",   "ugo",   "vera",  "willem", "xenia"};
+  std::vector<std::string> text;  // Raw values are views
+  for (const char* g : given)
+    for (const char* tag : {"", "+crm", "+web"}) {
+      text.push_back(std::string(g) + tag + "@acme.com");
+      text.push_back(g);
+    }
+  RecordSetBuilder builder({Role::kEmail, Role::kFirstName});
+  int64_t id = 0;
+  for (size_t i = 0; i < text.size(); i += 2) {
+    const Raw row[2] = {text[i], text[i + 1]};
+    builder.add(++id, row);
+  }
+  const RecordSet set = builder.finish([] {});
+  const Model model = train(set, TrainOptions{}, RunControl{});
+  const ComparisonParams* email = model.find(Role::kEmail);
+  ASSERT_NE(email, nullptr);
+  ASSERT_EQ(email->m.size(), 5u);
+  EXPECT_GT(email->m[2], email->u[2]) << model.to_json();
+  EXPECT_GT(email->m[2], 0.5) << model.to_json();
+}
+
 // EM recovers m and lambda from patterns drawn (in expectation) from a known model.
 TEST_F(BatchMatch, ExpectationMaximizationRecoversM) {
   const std::vector<Role> roles = {Role::kDateOfBirth, Role::kState, Role::kHouseNumber};

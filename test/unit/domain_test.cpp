@@ -29,5 +29,25 @@ TEST(NormalizeDomain, RejectsWhatIsNotAHostName) {
   EXPECT_THROW(normalize_domain(std::string(10 * 1024, 'a') + ".com"), Error);
 }
 
+TEST(NormalizeDomain, PlainNamesSkipIcuButAgreeWithIt) {
+  const std::string l63(63, 'a'), l64(64, 'a');
+  EXPECT_EQ(host_to_ascii("A-B.Example.COM"), "a-b.example.com");
+  EXPECT_EQ(host_to_ascii(l63 + ".com"), l63 + ".com");
+  EXPECT_EQ(host_to_ascii("XN--BCHER-KVA.de"), "xn--bcher-kva.de");  // checked by ICU
+  EXPECT_EQ(host_to_ascii("example.com."), "example.com.");          // the root dot, as ICU
+  for (const std::string& bad :
+       {l64 + ".com", std::string("ab--cd.com"), std::string("-a.com"), std::string("a-.com"),
+        std::string("a..com"), std::string(".a.com"), std::string("xn--zz.com"),
+        std::string("a_b.com")})
+    EXPECT_THROW(host_to_ascii(bad), Error) << bad;
+}
+
+TEST(NormalizeDomain, Idna2008DisallowedSymbolsAreRefused) {
+  for (const char* bad : {"©.com", "xn--gba.com", "☃.net", "i❤.ws", "😀.com", "€uro.com"})
+    EXPECT_THROW(host_to_ascii(bad), Error) << bad;
+  EXPECT_EQ(host_to_ascii("ｅｘａｍｐｌｅ．com"), "example.com");  // UTS #46 mapping
+  EXPECT_EQ(host_to_ascii("straße.de"), "xn--strae-oqa.de");       // nontransitional
+}
+
 }  // namespace
 }  // namespace dedupe

@@ -94,6 +94,7 @@ const match::Model& cold_start_model() {
           {"external_id", "exact", 0.9, 1e-6},
           {"external_id", "else", 0.999, 0.999},
           {"email", "exact", 0.5, 1e-5},
+          {"email", "same_mailbox_tag_differs", 0.05, 1e-5},
           {"email", "one_edit", 0.02, 0.001},  // a typo, or jsmith1 / jsmith2
           {"email", "else", 0.47, 0.99},
           {"phone", "exact", 0.5, 1e-5},

@@ -15,7 +15,7 @@ using L = std::vector<std::string>;
 // Levels are tried in order; the first that holds is the pair's level.
 const ComparisonDef kDefs[kRoleCount] = {
     {Role::kExternalId, L{"null", "exact", "else"}},
-    {Role::kEmail, L{"null", "exact", "one_edit", "else"}},
+    {Role::kEmail, L{"null", "exact", "same_mailbox_tag_differs", "one_edit", "else"}},
     {Role::kPhone, L{"null", "exact", "one_edit", "else"}},
     {Role::kFirstName,
      L{"null", "exact", "nickname", "one_edit", "jaro_winkler_0.9", "swapped_with_last_name",
@@ -121,6 +121,19 @@ double jaro_winkler_from(const Value& a, const Value& b, double floor) {
   return jaro_winkler(a.points, b.points);
 }
 
+// 'jane+crm@acme.com' and 'jane@acme.com' (or 'jane+web@'): one mailbox under a sub-address
+// tag that normalize_email keeps, because not every company's server treats '+' as a tag.
+// Strong evidence of one person, short of the identity the exact level is.
+bool same_mailbox_tag_differs(const std::string& a, const std::string& b) {
+  const size_t at_a = a.rfind('@'), at_b = b.rfind('@');
+  if (at_a == std::string::npos || at_b == std::string::npos) return false;
+  if (a.compare(at_a, std::string::npos, b, at_b, std::string::npos) != 0) return false;
+  // A quoted local part's '+' is part of its name; a leading '+' is no tag.
+  if (a.front() == '"' || b.front() == '"') return false;
+  const size_t end_a = std::min(a.find('+'), at_a), end_b = std::min(b.find('+'), at_b);
+  return end_a > 0 && end_a == end_b && a.compare(0, end_a, b, 0, end_b) == 0;
+}
+
 bool day_month_swapped(const std::string& a, const std::string& b) {
   return a.size() == 8 && b.size() == 8 && a.compare(0, 4, b, 0, 4) == 0 &&
          a.compare(4, 2, b, 6, 2) == 0 && a.compare(6, 2, b, 4, 2) == 0;
@@ -196,6 +209,8 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
       return d <= 1 ? 3 : d == 2 ? 4 : 5;
     }
     case Role::kEmail:
+      if (same_mailbox_tag_differs(a.text, b.text)) return 2;
+      return edit_distance_capped(a, b, 1) <= 1 ? 3 : 4;
     case Role::kPhone:
     case Role::kPostcode:
     case Role::kIdentifier:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/no_postgres.hpp"
@@ -17,6 +18,24 @@ std::string number(double v) {
 }
 
 bool valid_probability(double p) { return std::isfinite(p) && p > 0 && p <= 1; }
+
+// Levels added to a comparison after models were stored with it. A stored model without one
+// takes the parameters of the next weaker level, which scored those pairs before, so it keeps
+// scoring them as it did; dedupe.train estimates the level itself.
+struct AddedLevel {
+  Role role;
+  const char* level;
+  const char* stands_in;
+};
+constexpr AddedLevel kAddedLevels[] = {
+    {Role::kEmail, "same_mailbox_tag_differs", "one_edit"},
+};
+
+size_t level_index(const ComparisonDef& def, std::string_view name) {
+  size_t level = 1;
+  while (level < def.levels.size() && def.levels[level] != name) ++level;
+  return level;
+}
 
 }  // namespace
 
@@ -68,8 +87,7 @@ Model model_from_levels(
       throw Error(sqlstate::kInvalidParameterValue, "model has an unknown role \"" + p.role + "\"",
                   {}, "roles are " + role_names());
     const ComparisonDef& def = comparison_def(*role);
-    size_t level = 1;
-    while (level < def.levels.size() && def.levels[level] != p.level) ++level;
+    const size_t level = level_index(def, p.level);
     if (level == def.levels.size())
       throw Error(sqlstate::kInvalidParameterValue,
                   "model has an unknown level \"" + p.level + "\" for role " + p.role);
@@ -90,6 +108,14 @@ Model model_from_levels(
   for (size_t r = 0; r < kRoleCount; ++r) {
     if (!seen_role[r]) continue;
     const ComparisonDef& def = comparison_def(role_at(r));
+    for (const AddedLevel& added : kAddedLevels) {
+      if (role_index(added.role) != r) continue;
+      const size_t level = level_index(def, added.level), from = level_index(def, added.stands_in);
+      if (seen_level[r][level] || !seen_level[r][from]) continue;
+      seen_level[r][level] = true;
+      by_role[r].m[level] = by_role[r].m[from];
+      by_role[r].u[level] = by_role[r].u[from];
+    }
     for (size_t level = 1; level < def.levels.size(); ++level)
       if (!seen_level[r][level])
         throw Error(sqlstate::kInvalidParameterValue, std::string("model lacks level \"") +

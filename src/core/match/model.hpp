@@ -49,7 +49,10 @@ struct LevelParams {
 };
 
 // Builds a model from stored parameters. Every role needs every one of its levels but
-// 'null', with m and u in (0, 1]; lambda in (0, 1). Throws Error(22023) naming the problem.
+// 'null', with m and u in (0, 1]; lambda in (0, 1). A level added after models were stored
+// (email's same_mailbox_tag_differs) may be missing: it then takes the parameters of the
+// next weaker level (one_edit), so older models score as before. Throws Error(22023) naming
+// the problem.
 Model model_from_levels(
     double lambda, const std::vector<LevelParams>& levels,
     const std::vector<std::pair<std::vector<std::string>, double>>& dependence = {});

@@ -2,34 +2,21 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <vector>
 
+#include "core/error.hpp"
 #include "core/no_postgres.hpp"
 
 namespace dedupe::email_providers {
 namespace {
 
-template <size_t N>
-bool contains(const std::array<std::string_view, N>& sorted, std::string_view v) {
-  return std::binary_search(sorted.begin(), sorted.end(), v);
-}
+constexpr std::string_view kHeader = "domain,mailbox_domain,dots,tag,provider";
 
 // Sorted: looked up with binary_search.
-constexpr std::array<std::string_view, 2> kGoogle = {"gmail.com", "googlemail.com"};
-constexpr std::array<std::string_view, 26> kPlusTag = {
-    "fastmail.com",  "fastmail.fm",   "hotmail.co.uk", "hotmail.com", "hotmail.de", "hotmail.es",
-    "hotmail.fr",    "hotmail.it",    "icloud.com",    "live.ca",     "live.co.uk", "live.com",
-    "live.de",       "live.fr",       "mac.com",       "me.com",      "msn.com",    "outlook.co.uk",
-    "outlook.com",   "outlook.de",    "outlook.es",    "outlook.fr",  "pm.me",      "proton.me",
-    "protonmail.ch", "protonmail.com"};
-constexpr std::array<std::string_view, 12> kYahoo = {
-    "rocketmail.com", "yahoo.ca",     "yahoo.co.in", "yahoo.co.jp", "yahoo.co.uk", "yahoo.com",
-    "yahoo.com.au",   "yahoo.com.br", "yahoo.de",    "yahoo.es",    "yahoo.fr",    "ymail.com"};
-constexpr std::array<std::string_view, 30> kOtherFreemail = {
-    "126.com",     "163.com",     "aim.com",       "aol.com",    "att.net",     "btinternet.com",
-    "comcast.net", "free.fr",     "gmx.at",        "gmx.com",    "gmx.de",      "gmx.net",
-    "hey.com",     "laposte.net", "libero.it",     "mail.com",   "mail.ru",     "naver.com",
-    "orange.fr",   "qq.com",      "sbcglobal.net", "seznam.cz",  "t-online.de", "tutanota.com",
-    "verizon.net", "wanadoo.fr",  "web.de",        "yandex.com", "yandex.ru",   "zoho.com"};
 constexpr std::array<std::string_view, 43> kRoleLocalParts = {
     "abuse",      "accounting", "accounts",   "admin",
     "billing",    "careers",    "contact",    "customerservice",
@@ -43,20 +30,123 @@ constexpr std::array<std::string_view, 43> kRoleLocalParts = {
     "security",   "service",    "support",    "team",
     "webmaster",  "welcome",    "www"};
 
+bool plain_domain(std::string_view d) {
+  if (d.empty() || d.find('.') == std::string_view::npos) return false;
+  return std::all_of(d.begin(), d.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+}
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0;;) {
+    const size_t comma = line.find(',', start);
+    out.push_back(line.substr(start, comma - start));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
+struct Shared {
+  std::mutex mutex;
+  std::string path =
+#ifdef DEDUPE_SOURCE_DIR
+      DEDUPE_SOURCE_DIR "/control/data/pg_dedupe_email_providers.csv";
+#else
+      "";
+#endif
+  std::unique_ptr<ProviderTable> table;
+  // The loaded table without the lock: normalize_email asks for it once per address.
+  std::atomic<const ProviderTable*> loaded{nullptr};
+};
+
+Shared& shared() {
+  static Shared instance;
+  return instance;
+}
+
 }  // namespace
 
-Rules rules_for(std::string_view domain) {
-  if (contains(kGoogle, domain)) return {true, '+', "gmail.com"};
-  if (contains(kPlusTag, domain)) return {false, '+', {}};
-  if (contains(kYahoo, domain)) return {false, '-', {}};
-  return {};
+ProviderTable ProviderTable::from_csv(std::string_view csv) {
+  ProviderTable t;
+  size_t line_no = 0;
+  while (!csv.empty()) {
+    const size_t nl = csv.find('\n');
+    std::string_view line = csv.substr(0, nl);
+    csv.remove_prefix(nl == std::string_view::npos ? csv.size() : nl + 1);
+    ++line_no;
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#' || line == kHeader) continue;
+    const std::vector<std::string_view> f = split(line);
+    auto bad = [&](const std::string& why) {
+      return Error(sqlstate::kInvalidTextRepresentation,
+                   "malformed line in the email provider table",
+                   "line " + std::to_string(line_no) + ": " + why,
+                   "expected '" + std::string(kHeader) + "'");
+    };
+    if (f.size() != 5) throw bad("5 fields expected");
+    if (!plain_domain(f[0])) throw bad("domain must be lower-case ASCII with a dot");
+    if (!f[1].empty() && !plain_domain(f[1]))
+      throw bad("mailbox_domain must be empty or lower-case ASCII with a dot");
+    Rules r;
+    if (f[2] == "ignored")
+      r.dots = Dots::kIgnored;
+    else if (f[2] == "hyphen")
+      r.dots = Dots::kHyphen;
+    else if (f[2] != "kept")
+      throw bad("dots must be kept, ignored or hyphen");
+    if (f[3] == "+" || f[3] == "-")
+      r.subaddress_separator = f[3][0];
+    else if (!f[3].empty())
+      throw bad("tag must be '+', '-' or empty");
+    if (f[1] != f[0]) r.canonical_domain = std::string(f[1]);
+    if (!t.rules_.emplace(std::string(f[0]), std::move(r)).second) throw bad("duplicate domain");
+  }
+  return t;
 }
 
-bool is_freemail_domain(std::string_view domain) {
-  return contains(kGoogle, domain) || contains(kPlusTag, domain) || contains(kYahoo, domain) ||
-         contains(kOtherFreemail, domain);
+ProviderTable ProviderTable::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw Error(sqlstate::kInternalError, "could not read the email provider table", path,
+                "reinstall pg_dedupe: the file ships in the extension directory");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return from_csv(content.str());
 }
 
-bool is_role_local_part(std::string_view local) { return contains(kRoleLocalParts, local); }
+const Rules* ProviderTable::find(const std::string& domain) const {
+  const auto it = rules_.find(domain);
+  return it == rules_.end() ? nullptr : &it->second;
+}
+
+void set_table_path(std::string path) {
+  Shared& s = shared();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (s.path != path) {
+    s.loaded.store(nullptr, std::memory_order_release);
+    s.table.reset();
+  }
+  s.path = std::move(path);
+}
+
+const ProviderTable& table() {
+  Shared& s = shared();
+  if (const ProviderTable* t = s.loaded.load(std::memory_order_acquire)) return *t;
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (!s.table) {
+    if (s.path.empty())
+      throw Error(sqlstate::kInternalError, "the email provider table location is not set");
+    s.table = std::make_unique<ProviderTable>(ProviderTable::from_file(s.path));
+  }
+  s.loaded.store(s.table.get(), std::memory_order_release);
+  return *s.table;
+}
+
+bool is_freemail_domain(const std::string& domain) { return table().find(domain) != nullptr; }
+
+bool is_role_local_part(std::string_view local) {
+  return std::binary_search(kRoleLocalParts.begin(), kRoleLocalParts.end(), local);
+}
 
 }  // namespace dedupe::email_providers
