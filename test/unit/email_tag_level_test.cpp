@@ -26,7 +26,7 @@ class EmailTagLevel : public ::testing::Test {
 TEST_F(EmailTagLevel, TaggedMailboxWithTheSameNameLinksOnTheWritePath) {
   const Decision tagged =
       decide(person("jane", "doe", "jane+crm@acme.com"),
-             {{9, person("jane", "doe", "Jane@Acme.com")}}, Thresholds{}, cold_start_model());
+             {{9, person("jane", "doe", "jane@acme.com")}}, Thresholds{}, cold_start_model());
   EXPECT_EQ(tagged.action, Action::kLink) << tagged.rule;
   // Another mailbox at the same firm with the same name stays a human's call.
   const Decision other =

@@ -27,6 +27,8 @@ const std::vector<match::Role>& write_path_roles();
 // and each different email, phone or employer counts against (see the README's table).
 const match::Model& cold_start_model();
 
+// Every Person's values are normalized already, as dedupe.records holds them (the comparisons
+// take them as they are).
 Decision decide(const Person& record, const std::vector<Candidate>& candidates,
                 const Thresholds& thresholds, const match::Model& model);
 
