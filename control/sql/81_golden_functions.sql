@@ -11,11 +11,13 @@ COMMENT ON FUNCTION dedupe.business_due_at(timestamptz, interval, text, time, ti
 
 -- A record's further roles (date of birth, address parts, identifier) as the matcher's C++
 -- reads them: role=value pairs joined by the ASCII unit separator.
-CREATE FUNCTION dedupe._roles_text(roles jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp AS $$
-  SELECT pg_catalog.string_agg(key OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) value,
-                               pg_catalog.chr(31) ORDER BY key)
-  FROM pg_catalog.jsonb_each_text(roles)
+-- No SET search_path (every name is qualified), so it is inlined into the candidate queries
+-- rather than called once per candidate row.
+CREATE FUNCTION dedupe._roles_text(roles jsonb) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+  SELECT pg_catalog.string_agg(e.key OPERATOR(pg_catalog.||) '=' OPERATOR(pg_catalog.||) e.value,
+                               pg_catalog.chr(31) ORDER BY e.key)
+  FROM pg_catalog.jsonb_each_text(roles) e
 $$;
 COMMENT ON FUNCTION dedupe._roles_text(jsonb) IS
   'internal: a record''s further matching roles as text for the matcher';

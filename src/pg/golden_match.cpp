@@ -34,7 +34,7 @@ CachedStatement record_state(
     "rec.record_id),"
     "  EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
     "          AND q.status = 'open'),"
-    "  dedupe._roles_text(rec.roles)"
+    "  dedupe._roles_text(NULLIF(rec.roles, '{}'::pg_catalog.jsonb))"
     " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
     1);
 
@@ -67,7 +67,7 @@ CachedStatement candidates(
     " SELECT l.golden_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company,"
     "  c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
     "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id),"
-    "  dedupe._roles_text(c.roles)"
+    "  dedupe._roles_text(NULLIF(c.roles, '{}'::pg_catalog.jsonb))"
     " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id",
     1);
 

@@ -158,7 +158,8 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
   if (!d.rule.empty()) return d;
 
   std::vector<const Candidate*> scored;
-  match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true);
+  match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true,
+                                   /*blocking_keys=*/false);
   add(builder, 0, record);
   for (const Candidate& c : candidates) {
     if (c.distinct) continue;
@@ -214,7 +215,8 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
 Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresholds,
                       const match::Model& model) {
   Decision d = decide(a, {Candidate{1, b, false}}, thresholds, model);
-  match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true);
+  match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true,
+                                   /*blocking_keys=*/false);
   add(builder, 0, a);
   add(builder, 1, b);
   const match::RecordSet set = builder.finish([] {});

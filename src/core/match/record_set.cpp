@@ -127,10 +127,11 @@ size_t RecordSet::memory_bytes() const {
 }
 
 RecordSetBuilder::RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region,
-                                   bool normalized_input)
+                                   bool normalized_input, bool blocking_keys)
     : roles_(roles),
       region_(std::move(phone_region)),
       normalized_input_(normalized_input),
+      blocking_keys_(blocking_keys),
       raw_ids_(roles.size()) {
   set_.stride_ = roles_.size();
   for (size_t k = 0; k < roles_.size(); ++k) {
@@ -251,7 +252,7 @@ RecordSet RecordSetBuilder::finish(const RunControl& control) {
         v.canonical = v.variants.front();
         std::sort(v.variants.begin(), v.variants.end());
       }
-      if (role == Role::kFirstName || role == Role::kLastName) {
+      if (blocking_keys_ && (role == Role::kFirstName || role == Role::kLastName)) {
         const std::string code = double_metaphone(v.text).primary;
         if (code.empty()) continue;
         auto [it, inserted] =

@@ -86,8 +86,9 @@ class RecordSetBuilder {
   // (as the write path reads them), else in phone_region.
   // normalized_input: the values are already in normalize_for_role()'s form (the write path's
   // records), so they are taken as they are instead of being normalized again.
+  // blocking_keys false: the set is only scored, never blocked, so names get no phonetic code.
   explicit RecordSetBuilder(const std::vector<Role>& roles, std::string phone_region = "US",
-                            bool normalized_input = false);
+                            bool normalized_input = false, bool blocking_keys = true);
   // raw[k] is the value of the k-th role given to the constructor (nullopt when NULL).
   void add(int64_t row_id, const std::optional<std::string_view>* raw);
   size_t size() const { return set_.size(); }
@@ -101,6 +102,7 @@ class RecordSetBuilder {
   std::vector<Role> roles_;
   std::string region_;
   bool normalized_input_;
+  bool blocking_keys_;
   RecordSet set_;
   std::vector<std::unordered_map<std::string, uint32_t>> raw_ids_;  // per given role
   std::vector<std::vector<std::string>> raw_values_;
