@@ -146,22 +146,41 @@ dedupe::Error rejection(const WatchMapping& m, const std::string& pk, const RawR
                        "to keep invalid rows in dedupe.quarantine.");
 }
 
+// The row an INSERT or UPDATE row trigger fired for, with the mapping of its (verified) source.
+struct FiredRow {
+  bool is_update;
+  HeapTuple tuple;
+  TupleDesc desc;
+  WatchMapping mapping;
+  std::string pk;
+};
+
+FiredRow fired_row(TriggerData* trigdata, bool before, const char* what) {
+  const TriggerEvent event = trigdata->tg_event;
+  const bool timing_ok = before ? TRIGGER_FIRED_BEFORE(event) : TRIGGER_FIRED_AFTER(event);
+  if (!timing_ok || !TRIGGER_FIRED_FOR_ROW(event) || TRIGGER_FIRED_BY_DELETE(event))
+    throw dedupe::Error("39P01", std::string(what) + " must fire " + (before ? "BEFORE" : "AFTER") +
+                                     " INSERT OR UPDATE FOR EACH ROW");
+  const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
+  HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+  TupleDesc desc = trigdata->tg_relation->rd_att;
+  WatchMapping m = WatchMapping::from_trigger(trigdata->tg_trigger);
+  verify_registration(m.source, trigdata->tg_relation);
+  std::string pk = *row_id(tuple, desc, m);
+  return {is_update, tuple, desc, std::move(m), std::move(pk)};
+}
+
 // BEFORE INSERT OR UPDATE, per row: what must happen before PostgreSQL writes the row.
 // Skips replays of a claimed idempotency key, keeps invalid rows out (quarantine mode) and
 // fills the table's own match_key column. Staging waits for the AFTER row trigger, which sees
 // the row as written (or never fires for a row that was not).
 Datum watch_row(TriggerData* trigdata) {
-  const TriggerEvent event = trigdata->tg_event;
-  if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
-      TRIGGER_FIRED_BY_DELETE(event))
-    throw dedupe::Error("39P01",
-                        "dedupe.watch_trigger() must fire BEFORE INSERT OR UPDATE FOR EACH ROW");
-  const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
-  HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-  TupleDesc desc = trigdata->tg_relation->rd_att;
-  const WatchMapping m = WatchMapping::from_trigger(trigdata->tg_trigger);
-  verify_registration(m.source, trigdata->tg_relation);
-  const Text pk = row_id(tuple, desc, m);
+  const FiredRow row = fired_row(trigdata, true, "dedupe.watch_trigger()");
+  const bool is_update = row.is_update;
+  HeapTuple tuple = row.tuple;
+  TupleDesc desc = row.desc;
+  const WatchMapping& m = row.mapping;
+  const Text pk = row.pk;
 
   // Only quarantine and the key column need the normalized values before the write.
   const bool needs_record = m.on_invalid == OnInvalid::kQuarantine || !m.key_column.empty();
@@ -223,17 +242,12 @@ Datum watch_row(TriggerData* trigdata) {
 // AFTER INSERT OR UPDATE, per row: stages the row PostgreSQL actually wrote (after every
 // BEFORE trigger, generated columns included) and confirms its idempotency claim.
 Datum stage_written_row(TriggerData* trigdata) {
-  const TriggerEvent event = trigdata->tg_event;
-  if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
-      TRIGGER_FIRED_BY_DELETE(event))
-    throw dedupe::Error(
-        "39P01", "dedupe.watch_stage_trigger() must fire AFTER INSERT OR UPDATE FOR EACH ROW");
-  const bool is_update = TRIGGER_FIRED_BY_UPDATE(event);
-  HeapTuple tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-  TupleDesc desc = trigdata->tg_relation->rd_att;
-  const WatchMapping m = WatchMapping::from_trigger(trigdata->tg_trigger);
-  verify_registration(m.source, trigdata->tg_relation);
-  const Text pk = row_id(tuple, desc, m);
+  const FiredRow row = fired_row(trigdata, false, "dedupe.watch_stage_trigger()");
+  const bool is_update = row.is_update;
+  HeapTuple tuple = row.tuple;
+  TupleDesc desc = row.desc;
+  const WatchMapping& m = row.mapping;
+  const Text pk = row.pk;
 
   if (const Text key = column_text(tuple, desc, m.idempotency_key)) confirm_claim(m.source, *key);
 
