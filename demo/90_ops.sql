@@ -49,3 +49,36 @@ SELECT (dedupe.ingest_webhook('forms_vendor', 'evt_42', payload, signature, now(
        (dedupe.ingest_webhook('forms_vendor', 'evt_43', set_byte(payload, 2, 69), signature, now())).outcome AS tampered
 FROM demo_hook;
 SELECT event_id, outcome, reason, backend_pid = pg_backend_pid() AS this_worker FROM dedupe.webhook_events ORDER BY id;
+
+\echo '== a routed webhook: the signed event of a form is verified, logged, written to a watched table and matched, in one call'
+CREATE TABLE web_leads (id bigserial PRIMARY KEY, email text, phone text, first_name text, last_name text,
+                        origin text, event_id text);
+SELECT source FROM dedupe.watch('web_leads', 'web_forms', id_column => 'id', email => 'email', phone => 'phone',
+                                first_name => 'first_name', last_name => 'last_name',
+                                idempotency_key => 'event_id', on_invalid => 'quarantine');
+SELECT source, watched_source, columns, constants, event_id_column
+FROM dedupe.route_webhook('forms_vendor', 'web_forms',
+  columns   => '{"email": ["answers", "email"], "phone": ["answers", "phone"],
+                 "first_name": ["name", "first"], "last_name": ["name", "last"]}',
+  constants => '{"origin": "forms_vendor"}', required => '{email}');
+-- Someone the partner CSV brought in (60_write_path.sql, as ' Jinni.Dreyer+partner@GoogleMail.com')
+-- fills in the vendor's form, typing the address without the dot and the +tag; the vendor signs the body.
+CREATE TEMP TABLE demo_event AS
+SELECT payload, 'sha256=' || encode(dedupe.hmac_sha256(payload, convert_to('demo-secret-0123456789', 'UTF8')), 'hex') AS signature
+FROM (SELECT convert_to(jsonb_build_object('event', 'lead.created', 'id', 'evt_44',
+               'answers', jsonb_build_object('email', lower(c.first_name || c.last_name) || '@gmail.com'),
+               'name', jsonb_build_object('first', initcap(c.first_name), 'last', upper(c.last_name)))::text, 'UTF8') AS payload
+      FROM crm_contacts c JOIN dedupe.records r ON r.source = 'febrl_import' AND r.source_pk = c.id::text
+      JOIN dedupe.record_links USING (record_id)
+      WHERE c.email IS NOT NULL ORDER BY c.id LIMIT 1) e;
+SELECT convert_from(payload, 'UTF8') AS signed_body, left(signature, 23) || '...' AS signature FROM demo_event;
+CREATE TEMP TABLE demo_outcome AS
+SELECT o.* FROM demo_event e, dedupe.ingest_webhook('forms_vendor', 'evt_44', e.payload, e.signature, now()) o;
+SELECT outcome, delivery, target, row_id, record_id, golden_id FROM demo_outcome;
+\echo '== its golden record, and the rows it now gathers (the CSV import and the webhook)'
+SELECT g.golden_id, g.first_name, g.last_name, g.email, g.owner, g.status
+FROM dedupe.golden_records g JOIN demo_outcome USING (golden_id);
+SELECT r.source, r.source_pk, r.first_name, r.last_name, r.email, l.rule
+FROM dedupe.record_links l JOIN dedupe.records r USING (record_id) JOIN demo_outcome o ON o.golden_id = l.golden_id
+ORDER BY r.record_id;
+SELECT id, email, first_name, last_name, origin, event_id FROM web_leads;
