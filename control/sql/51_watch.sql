@@ -279,8 +279,10 @@ COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, n
   'further matching roles as batch names them ({"date_of_birth": "dob", "postcode": "zip", ...}), '
   'compared by the matcher. Re-watching a source updates its mapping and re-stages its rows.';
 
+-- SECURITY DEFINER: forgetting records deletes from dedupe.records and recomputes golden
+-- records, which dedupe_admin may not do directly; it acts only on a registered, watched table.
 CREATE FUNCTION dedupe.unwatch(tbl regclass, forget_records boolean DEFAULT false) RETURNS void
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
   src text;

@@ -14,11 +14,21 @@ BEGIN
   END LOOP;
 END $$;
 
+-- The pure helpers behind public functions that run with the caller's rights (library_versions,
+-- condition_holds, verify_webhook, train, explain): computations that write nothing and switch
+-- to no other role's rights, so whoever may call the public function may call them.
+GRANT EXECUTE ON FUNCTION dedupe._icu_version(), dedupe._libphonenumber_version(),
+  dedupe._as_number(text), dedupe._webhook_problem(bytea, text, bytea, timestamptz, interval, bytea),
+  dedupe._webhook_signature_problem(bytea, text, bytea),
+  dedupe._webhook_signature_problem(bytea, text, bytea, bytea),
+  dedupe._estimate_model(text, name, jsonb), dedupe._roles_text(jsonb),
+  dedupe._explain_pair(text, text, text, text, text, text, text, text, text, text, text, text,
+                       text, text, text, text) TO PUBLIC;
+
 -- What dedupe.watch() and dedupe.unwatch(), run by dedupe_admin, call or attach.
 GRANT EXECUTE ON FUNCTION dedupe.watch_trigger(), dedupe.watch_stage_trigger(),
   dedupe.watch_flush_trigger(), dedupe.watch_delete_trigger(), dedupe.watch_truncate_trigger(),
   dedupe._check_mapped_column(regclass, text, name, text),
   dedupe._check_watchable(regclass, name, name[], text, name),
   dedupe._drop_watch_triggers(regclass), dedupe._is_known_region(text),
-  dedupe._stage_existing_rows(regclass), dedupe._forget_records(text, text),
-  dedupe._more_role_names() TO dedupe_admin;
+  dedupe._stage_existing_rows(regclass), dedupe._more_role_names() TO dedupe_admin;

@@ -1,7 +1,7 @@
 -- Issue 13, item 9: watch() stages the rows a table already holds, and unwatch + watch keeps
 -- the human decisions about them. Failed before the fix.
 BEGIN;
-SELECT plan(5);
+SELECT plan(6);
 
 CREATE TABLE public.sec_life (id int PRIMARY KEY, email text, phone text);
 INSERT INTO public.sec_life VALUES (1, 'life@example.com', '+1 415 555 0101'),
@@ -22,7 +22,12 @@ SELECT is((SELECT phone FROM dedupe.records WHERE source = 'sec_life' AND source
   'the re-watch moved the record onto the new mapping');
 SELECT is((SELECT count(*) FROM dedupe.records WHERE source = 'sec_life' AND source_pk = '2'), 0::bigint,
   'a row deleted while unwatched is forgotten by the re-watch');
-SELECT dedupe.unwatch('public.sec_life', forget_records => true);
+CREATE ROLE life_admin IN ROLE dedupe_admin;
+ALTER TABLE public.sec_life OWNER TO life_admin;
+SET ROLE life_admin;
+SELECT lives_ok($$ SELECT dedupe.unwatch('public.sec_life', forget_records => true) $$,
+  'dedupe_admin can unwatch and forget (unwatch acts with the owner''s rights)');
+RESET ROLE;
 SELECT is((SELECT count(*) FROM dedupe.records WHERE source = 'sec_life'), 0::bigint,
   'unwatch(forget_records => true) forgets them');
 

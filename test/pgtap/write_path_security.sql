@@ -1,7 +1,7 @@
 -- Issue 13: what a hostile table owner, a role holding USAGE on dedupe and a careless DBA
 -- could do to the write path. Every test here failed before the fix it names.
 BEGIN;
-SELECT plan(19);
+SELECT plan(22);
 
 CREATE ROLE sec_owner;             -- owns a watched table, no grant on schema dedupe
 CREATE ROLE sec_intruder IN ROLE dedupe_auditor;        -- USAGE on dedupe through a role
@@ -55,10 +55,20 @@ SELECT throws_ok(format($$ CREATE TRIGGER t AFTER TRUNCATE ON forged2 FOR EACH S
 FROM unnest(ARRAY['watch_truncate_trigger', 'watch_trigger', 'watch_stage_trigger',
                   'watch_flush_trigger', 'watch_delete_trigger']) f;
 RESET ROLE;
-SELECT is((SELECT count(*) FROM pg_proc p WHERE p.pronamespace = 'dedupe'::regnamespace
-             AND (p.proname LIKE '\_%' OR p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype))
-             AND has_function_privilege('public', p.oid, 'EXECUTE')), 0::bigint,
-  'no internal or trigger function is executable by PUBLIC');
+SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
+            WHERE p.pronamespace = 'dedupe'::regnamespace
+              AND (p.proname LIKE '\_%' OR p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype))
+              AND has_function_privilege('public', p.oid, 'EXECUTE')),
+  ARRAY['_as_number', '_estimate_model', '_explain_pair', '_icu_version', '_libphonenumber_version',
+        '_roles_text', '_webhook_problem', '_webhook_signature_problem', '_webhook_signature_problem'],
+  'no trigger function and no internal function but the pure helpers of public functions is executable by PUBLIC');
+-- ... and the public functions built on those helpers still work for a role with USAGE only
+SET ROLE sec_intruder;
+SELECT lives_ok($$ SELECT dedupe.library_versions() $$, 'library_versions() works for a role with USAGE');
+SELECT is(dedupe.condition_holds('5', '>=', '3'), true, 'condition_holds() works for a role with USAGE');
+SELECT is(dedupe.verify_webhook('{}'::bytea, 'sha256=00', 'k'::bytea, now(), '5 minutes'), false,
+  'verify_webhook() works for a role with USAGE');
+RESET ROLE;
 
 -- Even where a trigger does get attached (here by a superuser), it acts only for the table
 -- registered under its source.
