@@ -173,8 +173,17 @@ std::string array_text(const std::vector<int64_t>& ids) {
   return out + "}";
 }
 
-CachedStatement write_path_model_exists(
-    "SELECT FROM dedupe.models WHERE name OPERATOR(pg_catalog.=) 'write_path'", 0);
+CachedStatement write_path_model_version(
+    "SELECT trained_at::pg_catalog.text FROM dedupe.models"
+    " WHERE name OPERATOR(pg_catalog.=) 'write_path'",
+    0);
+
+// The stored model, parsed once per version (its trained_at) rather than on every flush.
+struct StoredModel {
+  std::string version;
+  std::optional<match::Model> model;
+};
+StoredModel stored_model;
 
 void open_review_for(const std::string& id, const golden::Decision& d, const std::string& score,
                      const std::string& actor, const std::string& explanation) {
@@ -290,7 +299,12 @@ WritePathPolicy read_write_path_policy() {
     if (const Text review = value(0, 1)) policy.thresholds.review = std::stod(*review);
     if (const Text auto_link = value(0, 2)) policy.thresholds.auto_link = std::stod(*auto_link);
   }
-  if (write_path_model_exists.run({}) == 1) policy.model = load_model("write_path");
+  if (write_path_model_version.run({}) == 1) {
+    const std::string version = value(0, 1).value_or("");
+    if (!stored_model.model || stored_model.version != version)
+      stored_model = {version, load_model("write_path")};
+    policy.model = *stored_model.model;
+  }
   return policy;
 }
 
