@@ -1,7 +1,9 @@
 #include "pg/staging_buffer.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "core/key/match_key.hpp"
@@ -35,7 +37,13 @@ struct Claim {
   SubTransactionId subxact;
   bool confirmed = false;
 };
-std::vector<Claim> claims;
+// By source and key (joined by a unit separator): every written row confirms its claim, so a
+// COPY of n rows with keys must not scan n claims per row.
+std::unordered_map<std::string, Claim> claims;
+
+std::string claim_id(const std::string& source, const std::string& key) {
+  return source + '\x1f' + key;
+}
 
 CachedStatement withdraw_claims(
     "DELETE FROM dedupe.idempotency_keys k USING ROWS FROM ("
@@ -102,9 +110,8 @@ void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
                                [&](const Pending& p) { return p.subxact >= aborted; }),
                 pending.end());
   // The aborted subtransaction's claims were rolled back with it.
-  claims.erase(std::remove_if(claims.begin(), claims.end(),
-                              [&](const Claim& c) { return c.subxact >= aborted; }),
-               claims.end());
+  for (auto it = claims.begin(); it != claims.end();)
+    it = it->second.subxact >= aborted ? claims.erase(it) : std::next(it);
 }
 
 void register_callbacks();
@@ -164,27 +171,27 @@ void register_callbacks() {
 void note_claim(Oid relid, const std::string& source, const std::string& key) {
   register_callbacks();
   const SubTransactionId subxact = pg_call([] { return GetCurrentSubTransactionId(); });
-  claims.push_back({relid, source, key, subxact});
+  claims.insert_or_assign(claim_id(source, key), Claim{relid, source, key, subxact});
 }
 
 void confirm_claim(const std::string& source, const std::string& key) {
-  for (Claim& c : claims)
-    if (!c.confirmed && c.source == source && c.key == key) c.confirmed = true;
+  if (auto it = claims.find(claim_id(source, key)); it != claims.end()) it->second.confirmed = true;
 }
 
 void end_statement(Oid relid) {
   flush_staged_rows();
   std::vector<std::vector<std::optional<std::string>>> unwritten(2);
-  std::vector<Claim> kept;
-  for (Claim& c : claims) {
-    if (c.relid != relid) {
-      kept.push_back(std::move(c));
-    } else if (!c.confirmed) {
-      unwritten[0].push_back(c.source);
-      unwritten[1].push_back(c.key);
+  for (auto it = claims.begin(); it != claims.end();) {
+    if (it->second.relid != relid) {
+      ++it;
+      continue;
     }
+    if (!it->second.confirmed) {
+      unwritten[0].push_back(it->second.source);
+      unwritten[1].push_back(it->second.key);
+    }
+    it = claims.erase(it);
   }
-  claims.swap(kept);
   if (unwritten[0].empty()) return;
   OwnerRights rights;
   SpiSession spi;

@@ -32,12 +32,8 @@ CachedStatement forget_record("SELECT dedupe._forget_records($1, $2)", 2);
 // The mapping dedupe.watch() just gave the table's row trigger: the backfill reads rows the
 // way the trigger will.
 WatchMapping installed_mapping(Oid relid) {
-  std::optional<WatchMapping> mapping;
   Relation rel = pg_call([&] { return table_open(relid, AccessShareLock); });
-  for (int i = 0; rel->trigdesc && i < rel->trigdesc->numtriggers; ++i) {
-    const Trigger* t = &rel->trigdesc->triggers[i];
-    if (std::string(t->tgname) == "dedupe_watch_stage") mapping = WatchMapping::from_trigger(t);
-  }
+  const std::optional<WatchMapping> mapping = WatchMapping::of_table(rel);
   if (mapping) verify_registration(mapping->source, rel);
   pg_call([&] { table_close(rel, AccessShareLock); });
   if (!mapping)

@@ -56,6 +56,14 @@ WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
   return m;
 }
 
+std::optional<WatchMapping> WatchMapping::of_table(Relation relation) {
+  for (int i = 0; relation->trigdesc && i < relation->trigdesc->numtriggers; ++i) {
+    const Trigger* t = &relation->trigdesc->triggers[i];
+    if (std::strcmp(t->tgname, "dedupe_watch_stage") == 0) return from_trigger(t);
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> column_text(HeapTuple tuple, TupleDesc desc, const std::string& column) {
   if (column.empty()) return std::nullopt;
   char* value = pg_call([&] {

@@ -11,6 +11,7 @@
 
 extern "C" {
 #include "commands/trigger.h"
+#include "utils/rel.h"
 }
 
 namespace dedupe::pg {
@@ -28,6 +29,9 @@ struct WatchMapping {
   std::vector<std::pair<std::string, std::string>> more_roles;
 
   static WatchMapping from_trigger(const Trigger* trigger);
+  // The mapping dedupe.watch() installed on a table (its dedupe_watch_stage trigger's
+  // arguments), or nullopt when the table has none.
+  static std::optional<WatchMapping> of_table(Relation relation);
 };
 
 // A column's value as text (its type's output function), or nullopt for NULL / unmapped.

@@ -182,23 +182,22 @@ Datum watch_row(TriggerData* trigdata) {
   const WatchMapping& m = row.mapping;
   const Text pk = row.pk;
 
-  // Only quarantine and the key column need the normalized values before the write.
-  const bool needs_record = m.on_invalid == OnInvalid::kQuarantine || !m.key_column.empty();
-  std::optional<NormalizedRecord> rec;
-  if (needs_record) rec = normalize_record(raw_record(tuple, desc, m));
-  const bool quarantine = rec && !rec->valid && m.on_invalid == OnInvalid::kQuarantine;
-
   Text key = column_text(tuple, desc, m.idempotency_key);
   if (key && is_update && column_text(trigdata->tg_trigtuple, desc, m.idempotency_key) == key)
     key.reset();  // an update that keeps its key claims nothing
-  // Everything user-defined (output functions, casts to json of the table's column types)
-  // runs here, as the writer, before the switch to the owner's rights.
+
+  // Only quarantine and the key column need the normalized values before the write; a claim
+  // needs the raw ones for the audit of a replay. Everything user-defined (output functions,
+  // casts to json of the table's column types) runs here, as the writer, before the switch
+  // to the owner's rights.
+  const bool needs_record = m.on_invalid == OnInvalid::kQuarantine || !m.key_column.empty();
   std::optional<RawRecord> raw;
+  if (needs_record || key) raw = raw_record(tuple, desc, m);
+  std::optional<NormalizedRecord> rec;
+  if (needs_record) rec = normalize_record(*raw);
+  const bool quarantine = rec && !rec->valid && m.on_invalid == OnInvalid::kQuarantine;
   std::string attributes, quarantined_row;
-  if (key || quarantine) {
-    raw = raw_record(tuple, desc, m);
-    attributes = attributes_json(tuple, desc, m);
-  }
+  if (key || quarantine) attributes = attributes_json(tuple, desc, m);
   if (quarantine) quarantined_row = row_as_json(tuple, desc);
 
   if (key || quarantine) {
@@ -273,14 +272,10 @@ Datum watch_delete(TriggerData* trigdata) {
                         "dedupe.watch_delete_trigger() needs its source argument");
   const std::string source = trigger->tgargs[0];
   verify_registration(source, trigdata->tg_relation);
-  // The id column is the one the BEFORE trigger of the same table names.
-  std::string id_column;
-  for (int i = 0; i < trigdata->tg_relation->trigdesc->numtriggers; ++i) {
-    const Trigger* t = &trigdata->tg_relation->trigdesc->triggers[i];
-    if (std::string(t->tgname) == "dedupe_watch")
-      id_column = WatchMapping::from_trigger(t).id_column;
-  }
-  if (id_column.empty()) return PointerGetDatum(nullptr);
+  // The id column is the one the table's own row triggers name.
+  const std::optional<WatchMapping> installed = WatchMapping::of_table(trigdata->tg_relation);
+  if (!installed) return PointerGetDatum(nullptr);
+  const std::string& id_column = installed->id_column;
   const Text pk = column_text(trigdata->tg_trigtuple, trigdata->tg_relation->rd_att, id_column);
 
   OwnerRights rights;
