@@ -5,6 +5,8 @@ Writes the generated CRM feed (crm_feed.py) into four watched tables, one per so
 scores three ways of grouping the same stored rows against the ground truth:
 
   write path   dedupe.record_links (a record without a link is alone)
+  id ceiling   not a matcher: the labels join a person's rows that share an identifier (email,
+               phone, external id, date of birth); its recall is what identifiers can reach
   batch        dedupe.cluster over one table holding the same rows, every role mapped
   baseline     same normalized email OR same normalized phone, transitively
 
@@ -371,6 +373,23 @@ def baseline_groups(conn):
     return {row: ("b", g) for row, g in union_find_groups(keys).items()}
 
 
+def identifier_ceiling_groups(conn, row_of, truth):
+    """What identifiers alone can reach: rows of one person (by the labels) joined when they
+    share a normalized email, phone, external id or date of birth, transitively. Precision 1 by
+    construction; its recall bounds any matcher that needs an identifier to link at P near 1
+    (the rest of the true pairs share names, and maybe an employer or a city, and nothing else)."""
+    keys = {}
+    with conn.cursor() as cur:
+        cur.execute("""SELECT source, source_pk, email, phone, external_id,
+                              roles->>'date_of_birth' FROM dedupe.records WHERE valid""")
+        for source, pk, *values in cur.fetchall():
+            row = row_of.get((source, pk))
+            if row is None or row not in truth:
+                continue
+            keys[row] = [v and f"{truth[row]}:{i}:{v}" for i, v in enumerate(values)]
+    return {row: ("i", g) for row, g in union_find_groups(keys).items()}
+
+
 # ------------------------------------------------------------------ the report
 RESULTS = []
 HARD = []
@@ -442,6 +461,8 @@ def evaluate_feed(conn, label, feed_truth, hard, columns, secs, only_feed=None, 
                                    hard_negatives_joined(groups, truth, hard), hard_total, secs)
         if invalid:
             log(f"    ({invalid} records flagged invalid by the write path)")
+        tp, pred, corr = pair_counts(identifier_ceiling_groups(conn, row_of, truth), truth, only)
+        out["id ceiling"] = record(label, "id ceiling", rows, tp, pred, corr)
     if "batch" in methods:
         build_batch_table(conn, list(columns), MAPPING)
         t0 = time.time()

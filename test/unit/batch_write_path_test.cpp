@@ -78,7 +78,9 @@ TEST_F(BatchWritePath, SharedPhoneNeedsAgreeingNames) {
   EXPECT_EQ(evidence(0, 1).ignored_roles, role_bit(Role::kPhone));
   EXPECT_EQ(evidence(1, 2).kind, EvidenceKind::kLink);  // Bob = Robert
   EXPECT_STREQ(evidence(1, 2).rule, "same_phone_names_agree");
-  EXPECT_EQ(evidence(2, 3).kind, EvidenceKind::kNone);  // names neither agree nor contradict
+  // One given name, other surnames: colleagues on a switchboard as often as one person.
+  EXPECT_EQ(evidence(2, 3).kind, EvidenceKind::kIgnoreKeys);
+  EXPECT_STREQ(evidence(2, 3).rule, "same_phone_names_disagree");
 }
 
 TEST_F(BatchWritePath, SameExternalIdLinksWhateverTheNames) {

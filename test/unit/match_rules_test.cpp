@@ -179,5 +179,43 @@ TEST_F(MatchRules, ExplainListsEveryComparison) {
   EXPECT_NE(json.find("\"attribute\": \"last_name\""), std::string::npos) << json;
 }
 
+// The verdict explain_pair gives one attribute.
+std::string verdict(const Decision& d, const std::string& attribute) {
+  for (const Comparison& c : d.comparisons)
+    if (c.attribute == attribute) return c.verdict;
+  return "absent";
+}
+
+TEST_F(MatchRules, SwitchboardWithOtherSurnameIsNoEvidence) {
+  // Colleagues on one switchboard: the phone agrees, the given names are nicknames of each
+  // other, the surnames differ. The phone must not carry them into one golden record.
+  Person a = person("james", "duran", "james_durand@sfr.fr", "+12179631706");
+  a.company = "soylent";
+  Person b = person("jim", "brown", "brown.james@outlook.com", "+12179631706");
+  b.company = "soylent";
+  EXPECT_FALSE(phone_is_evidence(a, b));
+  const Decision d = explain_pair(a, b);
+  EXPECT_EQ(verdict(d, "phone"), "ignored") << to_json(d);
+  EXPECT_NE(d.action, Action::kLink) << to_json(d);
+  // The same phone with the surname agreeing and the given name an initial is evidence.
+  EXPECT_TRUE(phone_is_evidence(person("t", "martinez", nullptr, "+17738196508"),
+                                person("timothy", "martinez", nullptr, "+17738196508")));
+  // A home phone of one family: the surname agrees, the given names contradict.
+  EXPECT_FALSE(phone_is_evidence(person("angela", "rivera", nullptr, "+14155550100"),
+                                 person("daniel", "rivera", nullptr, "+14155550100")));
+}
+
+TEST_F(MatchRules, NumberedMailboxIsNotATypo) {
+  // A mail system gives the second jonathan carter of a firm jonathan.carter2@: one edit apart,
+  // but a different mailbox, not a mistyped one.
+  const Decision numbered = explain_pair(person("jonathan", "carter", "jonathan.carter2@kestrel.com"),
+                                         person("jonathan", "carter", "jonathan.carter@kestrel.com"));
+  EXPECT_EQ(verdict(numbered, "email"), "else") << to_json(numbered);
+  const Decision typo = explain_pair(person("michelle", "campbell", "campbellmixhelle@gmail.com"),
+                                     person("michelle", "campbell", "campbellmichelle@gmail.com"));
+  EXPECT_EQ(verdict(typo, "email"), "one_edit") << to_json(typo);
+  EXPECT_GT(typo.score, numbered.score);
+}
+
 }  // namespace
 }  // namespace dedupe::golden

@@ -109,6 +109,15 @@ Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* t
   return Names::kUnknown;
 }
 
+bool phone_is_evidence(const Person& a, const Person& b) {
+  const Names names = compare_names(a, b);
+  if (names != Names::kUnknown) return names == Names::kAgree;
+  if (compare_part("last_name", a.last_name, b.last_name, false).similarity < kNamesAgree)
+    return false;
+  const Comparison first = compare_part("first_name", a.first_name, b.first_name, true);
+  return first.verdict != "different";  // the same, similar, an initial, or not given
+}
+
 Decision decide_by_rules(const Person& record, const std::vector<Candidate>& candidates) {
   Decision d;
   std::set<int64_t> strong, by_phone;

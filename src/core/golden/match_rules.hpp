@@ -37,6 +37,12 @@ struct Comparison {
 // mailbox or a phone; anything else is unknown.
 Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* trace = nullptr);
 
+// Whether one phone on both records says anything about them being one person: a switchboard
+// is shared by colleagues (other surnames), a home phone by a family (the surname, other given
+// names), so only when the surnames agree and the given names are alike (nicknames, a typo,
+// an initial) or one is missing.
+bool phone_is_evidence(const Person& a, const Person& b);
+
 // Match probabilities (see golden/decide.hpp): at or above auto_link a record links, at or
 // above review a human decides (the record starts a golden record of its own meanwhile),
 // below it starts a new golden record.

@@ -1,6 +1,7 @@
 #include "core/match/comparisons.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <type_traits>
 
@@ -149,6 +150,17 @@ bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t reco
   return v.text == w.text || jaro_winkler_from(v, w, 0.9) >= 0.9;
 }
 
+// Two mailboxes one edit apart where the edit is a digit (john.smith@ and john.smith2@) are
+// what a mail system hands a second person of the same name: numbered, not mistyped.
+bool numbered_apart(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  const auto digit = [](const std::string& s, size_t at) {
+    return at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]));
+  };
+  return digit(a, i) || digit(b, i);
+}
+
 // Whether two given names may stand for one name (sorted variant ids share one).
 bool nicknames(const Value& a, const Value& b) {
   auto i = a.variants.begin(), j = b.variants.begin();
@@ -210,7 +222,7 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
     }
     case Role::kEmail:
       if (same_mailbox_tag_differs(a.text, b.text)) return 2;
-      return edit_distance_capped(a, b, 1) <= 1 ? 3 : 4;
+      return edit_distance_capped(a, b, 1) <= 1 && !numbered_apart(a.text, b.text) ? 3 : 4;
     case Role::kPhone:
     case Role::kPostcode:
     case Role::kIdentifier:

@@ -55,12 +55,20 @@ WritePathEvidence write_path_evidence(const RecordSet& set, uint32_t a, uint32_t
   const golden::Decision d = golden::decide_by_rules(pa, {golden::Candidate{1, pb, false}});
   if (d.action == golden::Action::kLink)
     if (const char* rule = link_rule(d.rule)) return {EvidenceKind::kLink, rule, 0};
-  const uint32_t keys = shared & (role_bit(Role::kEmail) | role_bit(Role::kPhone));
-  if (keys && golden::compare_names(pa, pb) == golden::Names::kContradict)
+  // A shared mailbox whose names contradict, a shared phone whose names do not agree (a
+  // family, a switchboard): left out of the score, the other roles decide.
+  const bool email_ignored = (shared & role_bit(Role::kEmail)) &&
+                             golden::compare_names(pa, pb) == golden::Names::kContradict;
+  const bool phone_ignored =
+      (shared & role_bit(Role::kPhone)) && !golden::phone_is_evidence(pa, pb);
+  if (email_ignored || phone_ignored)
     return {EvidenceKind::kIgnoreKeys,
-            keys & role_bit(Role::kEmail) ? "same_email_names_contradict"
-                                          : "same_phone_names_contradict",
-            keys};
+            email_ignored ? "same_email_names_contradict"
+            : golden::compare_names(pa, pb) == golden::Names::kContradict
+                ? "same_phone_names_contradict"
+                : "same_phone_names_disagree",
+            (email_ignored ? role_bit(Role::kEmail) : 0u) |
+                (phone_ignored ? role_bit(Role::kPhone) : 0u)};
   return {};
 }
 
