@@ -12,8 +12,8 @@ DELETE FROM dedupe.sla_policies;
 DELETE FROM dedupe.outreach_channels;
 
 SELECT results_eq($$ SELECT name, value, is_default FROM dedupe.effective_settings ORDER BY name $$,
-  $$ VALUES ('auto_link_threshold', '0.99', true), ('default_owner', 'unassigned', true),
-            ('review_threshold', '0.5', true) $$,
+  $$ VALUES ('auto_link_threshold', '0.9', true), ('default_owner', 'unassigned', true),
+            ('review_threshold', '0.8', true) $$,
   'without rows the documented settings apply');
 SELECT results_eq($$ SELECT kind, duration, business_hours, is_default FROM dedupe.effective_sla_policies ORDER BY kind $$,
   $$ VALUES ('ambiguous', interval '1 hour', false, true), ('conflict', interval '4 hours', false, true),

@@ -1,5 +1,6 @@
 #include "core/golden/decide.hpp"
 
+#include <cmath>
 #include <map>
 
 #include "core/match/comparisons.hpp"
@@ -146,9 +147,11 @@ const match::Model& cold_start_model() {
       // One address says where a household lives, not who of it wrote: its parts agreeing
       // together count for far less than their sum, so a family at one address needs its
       // given names and dates of birth to agree too.
+      // An employer's name and its mail domain are one fact told twice.
       {{{"street", "postcode", "city", "house_number"}, 12.0},
        {{"street", "postcode", "city"}, 9.0},
-       {{"postcode", "city"}, 3.0}});
+       {{"postcode", "city"}, 3.0},
+       {{"company", "domain"}, std::log2(0.5 / 0.02)}});  // the domain's exact weight
   return model;
 }
 

@@ -127,9 +127,10 @@ Model model_from_levels(
     Dependence d;
     for (const std::string& name : names) {
       const auto role = parse_role(name);
-      if (!role || !is_address(*role))
+      if (!role || !may_restate(*role))
         throw Error(sqlstate::kInvalidParameterValue,
-                    "model dependence names \"" + name + "\", which is not an address role");
+                    "model dependence names \"" + name +
+                        "\", which is not an address role, company or domain");
       d.roles.push_back(*role);
     }
     if (!std::isfinite(bits) || d.roles.size() < 2)
@@ -159,10 +160,10 @@ Scorer::Scorer(const Model& model, const RecordSet& set, bool term_frequency)
       e.weight[level] = std::log2(params->m[level] / params->u[level]);
     entries_.push_back(std::move(e));
   }
-  // Address roles get one bit each; correction_[mask] is the largest dependence correction
-  // whose roles all lie in mask.
+  // Roles that may restate each other get one bit each; correction_[mask] is the largest
+  // dependence correction whose roles all lie in mask.
   int bits = 0;
-  for (const Entry& e : entries_) address_bit_.push_back(is_address(e.role) ? bits++ : -1);
+  for (const Entry& e : entries_) restating_bit_.push_back(may_restate(e.role) ? bits++ : -1);
   correction_.assign(size_t{1} << bits, 0.0);
   for (const Dependence& d : model.dependence) {
     size_t need = 0;
@@ -173,7 +174,7 @@ Scorer::Scorer(const Model& model, const RecordSet& set, bool term_frequency)
       if (i == entries_.size())
         usable = false;
       else
-        need |= size_t{1} << address_bit_[i];
+        need |= size_t{1} << restating_bit_[i];
     }
     if (!usable) continue;
     for (size_t mask = 0; mask < correction_.size(); ++mask)
@@ -185,12 +186,12 @@ double Scorer::weight(uint32_t a, uint32_t b, uint32_t ignored_roles,
                       PairExplanation* trace) const {
   double w = prior_;
   if (trace) trace->prior_weight = prior_;
-  size_t address_exact = 0;
+  size_t restating_exact = 0;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
     const int level = compare(set_, e.role, a, b);
     const bool ignored = (ignored_roles & role_bit(e.role)) != 0;
-    if (level == kExactLevel && address_bit_[i] >= 0) address_exact |= size_t{1} << address_bit_[i];
+    if (level == kExactLevel && restating_bit_[i] >= 0) restating_exact |= size_t{1} << restating_bit_[i];
     if (level == kNullLevel || ignored) {
       if (trace) {
         ComparisonExplanation c{e.role, level};
@@ -217,8 +218,8 @@ double Scorer::weight(uint32_t a, uint32_t b, uint32_t ignored_roles,
       trace->comparisons.push_back(c);
     }
   }
-  if (trace) trace->dependence_correction = correction_[address_exact];
-  return w - correction_[address_exact];
+  if (trace) trace->dependence_correction = correction_[restating_exact];
+  return w - correction_[restating_exact];
 }
 
 PairScore Scorer::score(uint32_t a, uint32_t b) const {

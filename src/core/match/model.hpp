@@ -113,7 +113,7 @@ class Scorer {
   const RecordSet& set_;
   double prior_;
   std::vector<Entry> entries_;
-  std::vector<int> address_bit_;    // per entry: its bit among the address roles, or -1
+  std::vector<int> restating_bit_;  // per entry: its bit among the roles that may restate, or -1
   std::vector<double> correction_;  // per mask of exactly agreeing address roles
 };
 

@@ -12,6 +12,10 @@ constexpr const char* kNames[kRoleCount] = {
 
 }  // namespace
 
+bool may_restate(Role role) {
+  return is_address(role) || role == Role::kCompany || role == Role::kDomain;
+}
+
 bool is_address(Role role) {
   switch (role) {
     case Role::kHouseNumber:

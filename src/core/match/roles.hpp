@@ -38,6 +38,11 @@ inline Role role_at(size_t index) { return static_cast<Role>(index); }
 // which depend on each other (a postcode implies its city).
 bool is_address(Role role);
 
+// Roles that restate each other, so that their agreements together count for less than their
+// sum (a model's dependence corrections): the parts of an address, and an employer's name
+// with its mail domain.
+bool may_restate(Role role);
+
 // 'first_name', 'date_of_birth', ...
 const char* role_name(Role role);
 std::optional<Role> parse_role(std::string_view name);
