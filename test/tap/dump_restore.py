@@ -53,7 +53,7 @@ for (table,) in cur.fetchall():
 check(not seeded, "CREATE EXTENSION writes no row into a table pg_dump dumps", ", ".join(seeded))
 for statement in [
     # configuration: a changed setting, an SLA, a survivorship rule, a channel, rules
-    "INSERT INTO dedupe.settings VALUES ('review_threshold', '0.9')"
+    "INSERT INTO dedupe.settings VALUES ('review_threshold', '0.5')"
     " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
     "INSERT INTO dedupe.sla_policies (kind, duration) VALUES ('ambiguous', '2 hours')"
     " ON CONFLICT (kind) DO UPDATE SET duration = EXCLUDED.duration",
@@ -227,7 +227,7 @@ for db, label, command in restores:
           f"{label}: new decisions are audited with fresh ids", f"{new_audit} vs {max_audit}")
     k.execute("SELECT value FROM dedupe.settings WHERE name = 'review_threshold'")
     row = k.fetchone()
-    check(row and row[0] == "0.9", f"{label}: the changed setting survives", str(row))
+    check(row and row[0] == "0.5", f"{label}: the changed setting survives", str(row))
     c.close()
 
 for db in (SRC, PLAIN, CUSTOM):
