@@ -33,7 +33,8 @@ CachedStatement enqueue(
 // queue order (the order in which they were staged).
 CachedStatement take_batch(
     "WITH batch AS (SELECT record_id FROM dedupe.match_queue"
-    "               ORDER BY queued_at, record_id LIMIT $1::pg_catalog.int4 FOR UPDATE SKIP LOCKED),"
+    "               ORDER BY queued_at, record_id LIMIT $1::pg_catalog.int4 FOR UPDATE SKIP "
+    "LOCKED),"
     " taken AS (DELETE FROM dedupe.match_queue q USING batch"
     "           WHERE q.record_id OPERATOR(pg_catalog.=) batch.record_id"
     "           RETURNING q.record_id, q.actor, q.identity_changed, q.queued_at)"
@@ -71,9 +72,8 @@ extern "C" void on_queue_xact_event(XactEvent event, void*) noexcept {
 }
 
 std::optional<std::string> value(uint64 row, int column) {
-  char* v = pg_call([&] {
-    return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column);
-  });
+  char* v =
+      pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column); });
   if (!v) return std::nullopt;
   return std::string(v);
 }

@@ -392,8 +392,7 @@ void define_matching_settings() {
       "Longest time a record of a deferred source waits in dedupe.match_queue after commit.",
       "The matcher is woken at commit; every half of this delay the launcher also looks at the "
       "queues of the databases it served, so a wake-up that was missed is caught in time.",
-      &max_match_delay_ms, 30000, 100, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
-      nullptr);
+      &max_match_delay_ms, 30000, 100, 3600000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
   DefineCustomStringVariable(
       "dedupe.match_databases",
       "Databases whose deferred sources the matcher workers serve: '*' or a list of names.",

@@ -3,7 +3,7 @@
 -- and are matched later by one batch (dedupe._match_queued, what the worker and
 -- dedupe.match_pending() run), in queue order, by the write path's matcher.
 BEGIN;
-SELECT plan(39);
+SELECT plan(43);
 
 CREATE TABLE public.dm_leads (id int PRIMARY KEY, email text, phone text, first_name text,
                               last_name text, request_id text);
@@ -97,6 +97,21 @@ SELECT is((SELECT count(*) FROM dedupe.record_links l JOIN dedupe.records r USIN
             WHERE r.source = 'dm_forms' AND r.source_pk = '7'), 1::bigint,
   'an immediate source matches in the writing transaction');
 SELECT is((SELECT count(*) FROM dedupe.match_queue), 0::bigint, 'and queues nothing');
+
+-- A webhook routed into a deferred table says its record is queued.
+CREATE TABLE public.dm_hooks (id bigserial PRIMARY KEY, email text, event_id text);
+SELECT is((SELECT matching FROM dedupe.watch('public.dm_hooks', 'dm_hooks', id_column => 'id',
+            email => 'email', idempotency_key => 'event_id', matching => 'deferred')), 'deferred',
+  'a second deferred source');
+INSERT INTO dedupe.webhook_secrets (source, secret) VALUES ('dm_hooks', convert_to('dm-hooks-secret-0001', 'UTF8'));
+SELECT ok(dedupe.route_webhook('dm_hooks', 'dm_hooks', '{"email": "email"}') IS NOT NULL,
+  'a route into it');
+SELECT is((SELECT delivery || ':' || (golden_id IS NULL)::text FROM dedupe.ingest_webhook('dm_hooks', 'e1',
+             convert_to('{"email": "hook@example.com"}', 'UTF8'),
+             encode(dedupe.hmac_sha256(convert_to('{"email": "hook@example.com"}', 'UTF8'),
+                                       convert_to('dm-hooks-secret-0001', 'UTF8')), 'hex'), now())),
+  'queued:true', 'ingest_webhook into a deferred table answers queued, without a golden record yet');
+SELECT is(dedupe._match_queued(10), 1, 'the webhook''s record is matched by the next batch');
 
 -- Arguments and privileges.
 SELECT throws_ok($$ SELECT dedupe._match_queued(0) $$, '22023', NULL, 'a batch of 0 is refused');
