@@ -1,6 +1,11 @@
 -- Registration of watched tables: dedupe.watch() / dedupe.unwatch().
 
 ALTER TABLE dedupe.sources ADD COLUMN watching boolean NOT NULL DEFAULT true;
+-- immediate: rows are matched into golden records in the writing transaction; deferred: the
+-- writing transaction stages, validates and audits them and puts them in dedupe.match_queue,
+-- and the matcher worker (or CALL dedupe.match_pending()) matches them after commit.
+ALTER TABLE dedupe.sources ADD COLUMN matching text NOT NULL DEFAULT 'immediate'
+  CHECK (matching IN ('immediate', 'deferred'));
 
 CREATE FUNCTION dedupe.watch_trigger() RETURNS trigger
   AS 'MODULE_PATHNAME', 'dedupe_watch_trigger'
@@ -159,7 +164,8 @@ CREATE FUNCTION dedupe.watch(
   first_name name DEFAULT NULL, last_name name DEFAULT NULL, full_name name DEFAULT NULL,
   company name DEFAULT NULL, domain name DEFAULT NULL, country name DEFAULT NULL,
   region text DEFAULT 'US', idempotency_key name DEFAULT NULL, on_invalid text DEFAULT 'reject',
-  key_column name DEFAULT NULL, attributes name[] DEFAULT NULL, roles jsonb DEFAULT NULL)
+  key_column name DEFAULT NULL, attributes name[] DEFAULT NULL, roles jsonb DEFAULT NULL,
+  matching text DEFAULT 'immediate')
 RETURNS dedupe.sources LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp SET client_min_messages = warning AS $$
 DECLARE
@@ -170,6 +176,10 @@ DECLARE
 BEGIN
   IF on_invalid IS NULL OR on_invalid NOT IN ('reject', 'quarantine', 'flag') THEN
     RAISE EXCEPTION 'on_invalid must be reject, quarantine or flag, not %', coalesce(on_invalid, 'NULL')
+      USING ERRCODE = '22023';
+  END IF;
+  IF matching IS NULL OR matching NOT IN ('immediate', 'deferred') THEN
+    RAISE EXCEPTION 'matching must be immediate or deferred, not %', coalesce(matching, 'NULL')
       USING ERRCODE = '22023';
   END IF;
   IF region IS NULL OR NOT dedupe._is_known_region(region) THEN
@@ -220,12 +230,12 @@ BEGIN
 
   INSERT INTO dedupe.sources AS s (source, relid, id_column, external_id, email, phone, first_name,
       last_name, full_name, company, domain, country, region, idempotency_key, on_invalid, key_column,
-      attributes, roles)
+      attributes, roles, matching)
   VALUES (watch.source, tbl, watch.id_column, watch.external_id, watch.email, watch.phone,
       watch.first_name, watch.last_name, watch.full_name, watch.company, watch.domain, watch.country,
       upper(watch.region), watch.idempotency_key, watch.on_invalid, watch.key_column,
       coalesce(ARRAY(SELECT DISTINCT a FROM unnest(watch.attributes) a ORDER BY a), '{}'),
-      coalesce(watch.roles, '{}'))
+      coalesce(watch.roles, '{}'), watch.matching)
   ON CONFLICT ON CONSTRAINT sources_pkey DO UPDATE SET
       relid = EXCLUDED.relid, id_column = EXCLUDED.id_column, external_id = EXCLUDED.external_id,
       email = EXCLUDED.email, phone = EXCLUDED.phone, first_name = EXCLUDED.first_name,
@@ -233,7 +243,7 @@ BEGIN
       domain = EXCLUDED.domain, country = EXCLUDED.country, region = EXCLUDED.region,
       idempotency_key = EXCLUDED.idempotency_key, on_invalid = EXCLUDED.on_invalid,
       key_column = EXCLUDED.key_column, attributes = EXCLUDED.attributes, roles = EXCLUDED.roles,
-      watching = true, updated_at = pg_catalog.now()
+      matching = EXCLUDED.matching, watching = true, updated_at = pg_catalog.now()
   RETURNING * INTO result;
 
   -- The trigger carries its whole mapping in its arguments: no lookup per row.
@@ -247,6 +257,7 @@ BEGIN
     quote_literal('country=' || result.country),
     quote_literal('idempotency_key=' || result.idempotency_key),
     quote_literal('key_column=' || result.key_column),
+    quote_literal('matching=' || result.matching),
     (SELECT string_agg(quote_literal('attribute=' || a), ', ' ORDER BY a) FROM unnest(result.attributes) a),
     (SELECT string_agg(quote_literal('role:' || r.key || '=' || r.value), ', ' ORDER BY r.key)
        FROM pg_catalog.jsonb_each_text(result.roles) r));
@@ -270,14 +281,16 @@ BEGIN
   RETURN result;
 END $$;
 COMMENT ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name, name,
-  name, text, name, text, name, name[], jsonb) IS
+  name, text, name, text, name, name[], jsonb, text) IS
   'Registers a CRM-mirror table as a validated source: maps its columns to identity roles and installs '
   'the triggers that normalize, validate, de-duplicate by idempotency key and audit every write. '
   'on_invalid: reject (error 23514), quarantine (row kept in dedupe.quarantine) or flag. attributes: '
   'further columns (lead score, ARR, product, address) copied into dedupe.records.attributes and, by '
   'survivorship, into the golden record, where owner and high-value rules can test them. roles: '
   'further matching roles as batch names them ({"date_of_birth": "dob", "postcode": "zip", ...}), '
-  'compared by the matcher. Re-watching a source updates its mapping and re-stages its rows.';
+  'compared by the matcher. matching: immediate (golden records in the writing transaction) or '
+  'deferred (dedupe.match_queue, matched after commit by the pg_dedupe matcher worker or '
+  'CALL dedupe.match_pending()). Re-watching a source updates its mapping and re-stages its rows.';
 
 -- SECURITY DEFINER: forgetting records deletes from dedupe.records and recomputes golden
 -- records, which dedupe_admin may not do directly; it acts only on a registered, watched table.

@@ -145,12 +145,12 @@ GRANT DELETE ON dedupe.records, dedupe.idempotency_keys TO dedupe_admin;
 GRANT SELECT ON dedupe.audit_log TO dedupe_admin, dedupe_auditor;
 GRANT EXECUTE ON FUNCTION dedupe.purge_audit_log(interval) TO dedupe_admin;
 REVOKE ALL ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name, name,
-  name, name, text, name, text, name, name[], jsonb) FROM PUBLIC;
+  name, name, text, name, text, name, name[], jsonb, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe.unwatch(regclass, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe.release(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe.purge_idempotency_keys(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dedupe.watch(regclass, text, name, name, name, name, name, name, name,
-  name, name, name, text, name, text, name, name[], jsonb), dedupe.unwatch(regclass, boolean), dedupe.release(bigint),
+  name, name, name, text, name, text, name, name[], jsonb, text), dedupe.unwatch(regclass, boolean), dedupe.release(bigint),
   dedupe.purge_idempotency_keys(interval) TO dedupe_admin;
 
 CREATE FUNCTION dedupe._audit(source text, source_pk text, decision text, inputs jsonb, reason text)

@@ -219,7 +219,7 @@ CREATE TYPE dedupe.webhook_outcome AS (
   row_id       text,    -- the id column of the row written (or quarantined)
   record_id    bigint,
   golden_id    bigint,
-  delivery     text,    -- not_routed, linked, in_review, flagged, quarantined, skipped_replay
+  delivery     text,    -- not_routed, linked, queued, in_review, flagged, quarantined, skipped_replay
   detail       text
 );
 COMMENT ON TYPE dedupe.webhook_outcome IS
@@ -299,6 +299,9 @@ BEGIN
         ELSE
           SELECT rec.record_id, l.golden_id,
                  CASE WHEN NOT rec.valid THEN 'flagged'
+                      -- a deferred source: the matcher worker links it after commit
+                      WHEN EXISTS (SELECT FROM dedupe.match_queue mq
+                                    WHERE mq.record_id = rec.record_id) THEN 'queued'
                       WHEN EXISTS (SELECT FROM dedupe.review_queue q
                                     WHERE q.record_id = rec.record_id AND q.status = 'open') THEN 'in_review'
                       ELSE 'linked' END,
@@ -340,7 +343,8 @@ COMMENT ON FUNCTION dedupe.ingest_webhook(text, text, bytea, text, timestamptz) 
   'unknown_source, missing_event_id, missing_signature, missing_timestamp, future_timestamp, '
   'stale_timestamp, malformed_signature, signature_mismatch, replayed_event_id, invalid_json, '
   'unmapped_payload, row_rejected, route_unavailable (the last four keep the payload and a '
-  'detail). delivery: not_routed, linked (golden_id), in_review, flagged, quarantined, '
+  'detail). delivery: not_routed, linked (golden_id), queued (a deferred source: matched after '
+  'commit), in_review, flagged, quarantined, '
   'skipped_replay. Refusals are returned, not raised; 22023 only for a NULL source or payload.';
 
 REVOKE ALL ON dedupe.webhook_routes FROM PUBLIC;

@@ -32,3 +32,7 @@ GRANT EXECUTE ON FUNCTION dedupe.watch_trigger(), dedupe.watch_stage_trigger(),
   dedupe._check_watchable(regclass, name, name[], text, name),
   dedupe._drop_watch_triggers(regclass), dedupe._is_known_region(text),
   dedupe._stage_existing_rows(regclass), dedupe._more_role_names() TO dedupe_admin;
+
+-- dedupe.match_pending() runs with its caller's rights (it commits between batches); the batch
+-- itself switches to the owner's rights.
+GRANT EXECUTE ON FUNCTION dedupe._match_queued(integer) TO dedupe_admin;

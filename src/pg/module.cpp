@@ -7,6 +7,7 @@ extern "C" {
 
 #include "core/normalize/fold.hpp"
 #include "pg/batch_run.hpp"
+#include "pg/match_worker.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -14,7 +15,10 @@ PG_MODULE_MAGIC;
 void _PG_init(void) {
   // Every dedupe.* GUC is defined by the feature that owns it before this line.
   dedupe::pg::define_batch_settings();
+  dedupe::pg::define_matching_settings();
   MarkGUCPrefixReserved("dedupe");
+  // Deferred matching's workers exist only when the library is preloaded.
+  if (process_shared_preload_libraries_in_progress) dedupe::pg::register_matcher();
 }
 }
 

@@ -9,6 +9,7 @@
 #include "core/key/match_key.hpp"
 #include "pg/golden_match.hpp"
 #include "pg/json_text.hpp"
+#include "pg/match_queue.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
@@ -212,6 +213,7 @@ void flush_staged_rows() {
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
   std::vector<std::vector<std::optional<std::string>>> columns(20);
   std::set<std::pair<std::string, std::string>> identity_changed;  // (source, source_pk)
+  std::set<std::string> deferred_sources;
   std::vector<Pending> outer;
   for (auto& p : pending) {
     if (p.subxact < current) {
@@ -221,6 +223,7 @@ void flush_staged_rows() {
     const StagedRow& s = p.row;
     const NormalizedRecord& r = s.record;
     if (s.identity_changed) identity_changed.emplace(s.source, s.source_pk);
+    if (s.deferred) deferred_sources.insert(s.source);
     JsonFields more;
     for (const auto& [role, value] : r.more) more.emplace_back(role, value);
     const std::optional<std::string> values[20] = {
@@ -251,15 +254,19 @@ void flush_staged_rows() {
   OwnerRights rights;
   SpiSession spi;
   const uint64 written = write_staged.run_columns(columns);
-  std::vector<StagedMatch> staged;
+  // Immediate sources are matched now; deferred ones wait in dedupe.match_queue.
+  std::vector<StagedMatch> staged, deferred;
   for (uint64 i = 0; i < written; ++i) {
     auto column = [&](int c) {
       return std::string(
           pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, c); }));
     };
-    staged.push_back(
-        {std::stoll(column(1)), column(2), identity_changed.count({column(3), column(4)}) > 0});
+    const std::string source = column(3);
+    StagedMatch m{std::stoll(column(1)), column(2),
+                  identity_changed.count({source, column(4)}) > 0};
+    (deferred_sources.count(source) ? deferred : staged).push_back(std::move(m));
   }
+  enqueue_for_matching(deferred);
   match_staged_records(staged);
 }
 

@@ -20,6 +20,8 @@ struct StagedRow {
   // An UPDATE that changed an identity column: a linked record is matched again and leaves
   // its golden record when the new values no longer point there.
   bool identity_changed = false;
+  // The source matches later (dedupe.match_queue) rather than in this transaction.
+  bool deferred = false;
 };
 
 // Queues one row; flushes first when the buffer is full or already holds the same

@@ -46,6 +46,10 @@ WatchMapping WatchMapping::from_trigger(const Trigger* trigger) {
       m.attributes.emplace_back(eq + 1);
       continue;
     }
+    if (role == "matching") {
+      m.deferred_matching = std::strcmp(eq + 1, "deferred") == 0;
+      continue;
+    }
     if (role.rfind("role:", 0) == 0) {
       m.more_roles.emplace_back(role.substr(5), eq + 1);
       continue;

@@ -27,6 +27,9 @@ struct WatchMapping {
   std::vector<std::string> attributes;  // extra columns kept as golden-record attributes
   // Further matching roles (date of birth, address parts, identifier): (role, column).
   std::vector<std::pair<std::string, std::string>> more_roles;
+  // matching => 'deferred': records go to dedupe.match_queue instead of being matched in the
+  // writing transaction.
+  bool deferred_matching = false;
 
   static WatchMapping from_trigger(const Trigger* trigger);
   // The mapping dedupe.watch() installed on a table (its dedupe_watch_stage trigger's

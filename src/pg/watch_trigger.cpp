@@ -306,6 +306,7 @@ bool stage_tuple(HeapTuple tuple, TupleDesc desc, const WatchMapping& m, const s
                    attributes,
                    rec};
   staged.identity_changed = identity_changed;
+  staged.deferred = m.deferred_matching;
   stage_row(std::move(staged));
   return rec.valid;
 }

@@ -21,14 +21,15 @@ golden_seed.load(cur, GOLDEN)
 COLUMNS = "(id, email, phone, first_name, last_name)"
 
 
-def table(name, watched):
+def table(name, watched, matching="immediate"):
     cur.execute(f"DROP TABLE IF EXISTS {name}")
     cur.execute(f"CREATE TABLE {name} (id bigint PRIMARY KEY, email text, phone text, first_name text,"
                 " last_name text, created_at timestamptz DEFAULT now())")
     cur.execute(f"CREATE INDEX ON {name} (email)")
     if watched:
         cur.execute(f"SELECT dedupe.watch('{name}', '{name}', id_column => 'id', email => 'email',"
-                    " phone => 'phone', first_name => 'first_name', last_name => 'last_name')")
+                    " phone => 'phone', first_name => 'first_name', last_name => 'last_name',"
+                    f" matching => '{matching}')")
 
 
 def row(i):
@@ -56,15 +57,35 @@ data = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
                for i in range(INSERTS + 1, INSERTS + COPY_ROWS + 1))
 
 
+def batches_since(t):
+    """Records, busy seconds and longest queue-to-match time of the matcher's batches since t."""
+    cur.execute("SELECT coalesce(sum(records), 0), coalesce(extract(epoch FROM sum(duration)), 0),"
+                " coalesce(extract(epoch FROM max(max_lag)), 0) FROM dedupe.match_batches"
+                " WHERE finished_at >= %s", (t,))
+    return cur.fetchone()
+
+
 def copy_rates(prefix, rows):
-    """COPY the same rows into an unwatched and a watched table; prints and returns rows/s."""
+    """COPY the same rows into an unwatched, a watched and a deferred watched table; prints and
+    returns rows/s (deferred: the COPY itself, then the matcher's time to match what it queued)."""
     rates = {}
-    for label, watched in (("unwatched", False), ("watched", True)):
-        table(f"{prefix}_{label}", watched)
+    for label, watched in (("unwatched", False), ("watched", True), ("deferred", True)):
+        table(f"{prefix}_{label}", watched, "deferred" if label == "deferred" else "immediate")
+        cur.execute("SELECT clock_timestamp()")
+        since = cur.fetchone()[0]
         t0 = time.perf_counter()
         cur.copy_expert(f"COPY {prefix}_{label} {COLUMNS} FROM STDIN", io.StringIO(rows))
         rates[label] = COPY_ROWS / (time.perf_counter() - t0)
-        print(f"  {label:10s} {rates[label]:>10,.0f} rows/s")
+        if label != "deferred":
+            print(f"  {label:10s} {rates[label]:>10,.0f} rows/s")
+            continue
+        t1 = time.perf_counter()
+        cur.execute("SELECT dedupe.wait_for_matching('1 hour')")
+        matched_in = time.perf_counter() - t1
+        n, busy, lag = batches_since(since)
+        print(f"  {label:10s} {rates[label]:>10,.0f} rows/s ({rates[label] / rates['unwatched']:.1%} of"
+              f" unwatched); all matched {matched_in:.1f} s after the COPY committed; matcher"
+              f" {n / busy if busy else 0:,.0f} rows/s while busy ({n} records), longest wait {lag:.1f} s")
     return rates
 
 
@@ -89,3 +110,32 @@ print(f"  watched/unwatched: {rates['watched'] / rates['unwatched']:.1%};"
       f" {no_candidate} of {linked} rows had no candidate at all (started golden records set-based)")
 cur.execute("SELECT rule, count(*) FROM dedupe.record_links WHERE rule <> 'seed' GROUP BY 1 ORDER BY 2 DESC")
 print("\nrules that fired:", ", ".join(f"{r} {c}" for r, c in cur.fetchall()))
+
+# Deferred matching under a steady stream: RATE rows/s for SUSTAIN seconds (a multi-row INSERT
+# every 0.1 s, autocommit), then the longest time a record waited from its queueing (in its
+# writing statement, before commit) to the commit of the batch that matched it.
+RATE, SUSTAIN = int(os.environ.get("RATE", 2000)), int(os.environ.get("SUSTAIN", 30))
+if SUSTAIN > 0:
+    table("s_deferred", True, "deferred")
+    cur.execute("SELECT clock_timestamp()")
+    since = cur.fetchone()[0]
+    per_tick, start, i, behind = RATE // 10, time.perf_counter(), 0, 0.0
+    while time.perf_counter() - start < SUSTAIN:
+        tick = start + (i // per_tick) * 0.1
+        now = time.perf_counter()
+        if now < tick:
+            time.sleep(tick - now)
+        else:
+            behind = max(behind, now - tick)
+        args = ",".join(cur.mogrify("(%s,%s,%s,%s,%s)", row(1000000000 + i + k)).decode()
+                        for k in range(per_tick))
+        cur.execute(f"INSERT INTO s_deferred {COLUMNS} VALUES {args}")
+        i += per_tick
+    wrote = time.perf_counter() - start
+    t1 = time.perf_counter()
+    cur.execute("SELECT dedupe.wait_for_matching('1 hour')")
+    drained = time.perf_counter() - t1
+    n, busy, lag = batches_since(since)
+    print(f"\nDeferred, sustained: {i} rows in {wrote:.1f} s ({i / wrote:,.0f} rows/s offered, writer at most"
+          f" {behind:.2f} s behind schedule); queue empty {drained:.1f} s after the last write;"
+          f" longest queue-to-match time {lag:.1f} s; matcher {n / busy if busy else 0:,.0f} rows/s while busy")

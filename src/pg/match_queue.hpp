@@ -1,0 +1,21 @@
+// Deferred matching's queue (dedupe.match_queue): the flush of a deferred source's rows puts
+// their records here instead of matching them; a batch is taken with DELETE ... FOR UPDATE
+// SKIP LOCKED and matched by match_staged_records() in the same transaction, so a crash rolls
+// the batch back into the queue and no record is matched twice or lost.
+#pragma once
+
+#include <vector>
+
+#include "pg/golden_match.hpp"
+
+namespace dedupe::pg {
+
+// Queues the staged records of deferred sources (inside the flush's SPI connection, with the
+// owner's rights). At commit the matcher worker of this database is woken.
+void enqueue_for_matching(const std::vector<StagedMatch>& staged);
+
+// Takes up to `limit` of the oldest queued records no other session holds and matches them in
+// the current transaction; returns how many it took.
+int match_queued_batch(int limit);
+
+}  // namespace dedupe::pg
