@@ -39,9 +39,10 @@ CachedStatement record_state(
     1);
 
 // Records sharing a key component (GIN on records.key), then records with the same normalized
-// full name, then others of the name block (phonetic surname and first initial); at most 50
-// of each name kind, so the exact namesakes are never crowded out of a big block. Each branch
-// reads the columns it needs from its index scan and skips what an earlier branch found.
+// full name or its parts swapped (a form asking for surname first), then others of the name block
+// (phonetic surname and first initial); at most 50 of each name kind, so the exact namesakes are
+// never crowded out of a big block. Each branch reads the columns it needs from its index scan and
+// skips what an earlier branch found.
 CachedStatement candidates(
     "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
     " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
@@ -53,7 +54,8 @@ CachedStatement candidates(
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
     "        FROM dedupe.records r, s"
-    "        WHERE r.full_name OPERATOR(pg_catalog.=) s.full_name"
+    "        WHERE r.full_name OPERATOR(pg_catalog.=) ANY (ARRAY[s.full_name,"
+    "              s.last_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) s.first_name])"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50)"
     "       UNION ALL"
@@ -72,7 +74,8 @@ CachedStatement candidates(
     1);
 
 // A record with further roles also meets the records of each of its role blocks (the same date
-// of birth, identifier, or postcode and street: dedupe._role_blocks), so a typo in a name does
+// of birth, identifier, postcode and street, or house number and street: dedupe._role_blocks),
+// so a typo in a name does
 // not hide the same person. One look-up per block, each a parameter of its own, so the plan
 // is the partial GIN index on records.roles whatever the block.
 CachedStatement role_blocks_of(
@@ -104,7 +107,9 @@ CachedStatement without_candidates(
     "   AND NOT EXISTS (SELECT FROM dedupe.records o WHERE o.key OPERATOR(dedupe.&&) r.key"
     "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
     "   AND NOT EXISTS (SELECT FROM dedupe.records o"
-    "                   WHERE o.full_name OPERATOR(pg_catalog.=) r.full_name"
+    "                   WHERE o.full_name OPERATOR(pg_catalog.=) ANY (ARRAY[r.full_name,"
+    "                         r.last_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) "
+    "r.first_name])"
     "                   AND o.record_id OPERATOR(pg_catalog.<>) r.record_id)"
     "   AND NOT EXISTS (SELECT FROM dedupe.records o"
     "                   WHERE o.name_block OPERATOR(pg_catalog.=) r.name_block"

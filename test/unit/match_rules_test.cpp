@@ -212,8 +212,9 @@ TEST_F(MatchRules, SwitchboardWithOtherSurnameIsNoEvidence) {
 TEST_F(MatchRules, NumberedMailboxIsNotATypo) {
   // A mail system gives the second jonathan carter of a firm jonathan.carter2@: one edit apart,
   // but a different mailbox, not a mistyped one.
-  const Decision numbered = explain_pair(person("jonathan", "carter", "jonathan.carter2@kestrel.com"),
-                                         person("jonathan", "carter", "jonathan.carter@kestrel.com"));
+  const Decision numbered =
+      explain_pair(person("jonathan", "carter", "jonathan.carter2@kestrel.com"),
+                   person("jonathan", "carter", "jonathan.carter@kestrel.com"));
   EXPECT_EQ(verdict(numbered, "email"), "else") << to_json(numbered);
   const Decision typo = explain_pair(person("michelle", "campbell", "campbellmixhelle@gmail.com"),
                                      person("michelle", "campbell", "campbellmichelle@gmail.com"));

@@ -162,7 +162,7 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
 
   std::vector<const Candidate*> scored;
   match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true,
-                                   /*blocking_keys=*/false);
+                                  /*blocking_keys=*/false);
   add(builder, 0, record);
   for (const Candidate& c : candidates) {
     if (c.distinct) continue;
@@ -219,7 +219,7 @@ Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresh
                       const match::Model& model) {
   Decision d = decide(a, {Candidate{1, b, false}}, thresholds, model);
   match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true,
-                                   /*blocking_keys=*/false);
+                                  /*blocking_keys=*/false);
   add(builder, 0, a);
   add(builder, 1, b);
   const match::RecordSet set = builder.finish([] {});

@@ -191,7 +191,8 @@ double Scorer::weight(uint32_t a, uint32_t b, uint32_t ignored_roles,
     const Entry& e = entries_[i];
     const int level = compare(set_, e.role, a, b);
     const bool ignored = (ignored_roles & role_bit(e.role)) != 0;
-    if (level == kExactLevel && restating_bit_[i] >= 0) restating_exact |= size_t{1} << restating_bit_[i];
+    if (level == kExactLevel && restating_bit_[i] >= 0)
+      restating_exact |= size_t{1} << restating_bit_[i];
     if (level == kNullLevel || ignored) {
       if (trace) {
         ComparisonExplanation c{e.role, level};
