@@ -72,6 +72,7 @@ class LruCache {
     hits_ = misses_ = evictions_ = 0;
   }
 
+  size_t capacity() const { return capacity_; }
   LruCacheStats stats() const { return {capacity_, entries_.size(), hits_, misses_, evictions_}; }
 
  private:

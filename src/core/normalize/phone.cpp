@@ -153,15 +153,16 @@ LruCache<ParsedPhone>& parse_cache() {
 // The reference is valid until the next call.
 ParsedPhone& parsed(std::string_view raw, std::string_view region, ParsedPhone& uncached) {
   ParsedPhone* p = nullptr;
-  if (raw.size() <= kMaxPhoneInput && region.size() <= kMaxCachedRegion) {
+  LruCache<ParsedPhone>& cache = parse_cache();
+  if (cache.capacity() > 0 && raw.size() <= kMaxPhoneInput && region.size() <= kMaxCachedRegion) {
     thread_local std::string key;  // the region's length, the region, the raw text
     key.assign(1, static_cast<char>(region.size()));
     key.append(region).append(raw);
-    LruCache<ParsedPhone>& cache = parse_cache();
     p = cache.find(key);
     if (!p) p = cache.insert(key, parse_once(raw, region));
+  } else {
+    p = &(uncached = parse_once(raw, region));
   }
-  if (!p) p = &(uncached = parse_once(raw, region));
   if (p->error) throw Error(*p->error);
   return *p;
 }
