@@ -2,7 +2,8 @@
 // over a generated CRM feed in which a share of the rows re-sends a number seen a little
 // earlier (same raw text, same region), with the cache off and on. Also the write path's
 // case of a watched table with a key column, whose BEFORE and AFTER row triggers both
-// normalize the row's phone. Thread CPU time, medians of RUNS; prints figures, never fails on speed.
+// normalize the row's phone. Thread CPU time, medians of RUNS; prints figures, never fails on
+// speed.
 //   build/phone_cache_bench [rows=200000] [recur=0.4] [window=2000] [runs=5]
 // window: a recurring number repeats one of the last `window` rows (0: any earlier row).
 #include <malloc.h>
@@ -116,8 +117,8 @@ int main(int argc, char** argv) {
       speedup.push_back(off.back() / on.back());
     }
     std::printf("%-34s %12.2f %12.2f %7.2fx %5.0f%%\n",
-                calls == 1 ? "1 (watched table)" : "2 (watched table with key column)",
-                median(off), median(on), median(speedup), 100 * hits);
+                calls == 1 ? "1 (watched table)" : "2 (watched table with key column)", median(off),
+                median(on), median(speedup), 100 * hits);
   }
 
   // Memory of a full cache: distinct numbers of the longest usual shape, all kept.
