@@ -29,7 +29,7 @@ PG_CPPFLAGS  = -I$(CURDIR)/src -DDEDUPE_LIBPHONENUMBER_VERSION='"$(or $(PHONENUM
 # 'register' keyword that C++17 removed.
 PG_CXXFLAGS  = -std=c++17 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
                -Wno-register -fexceptions -MMD -MP
-SHLIB_LINK   = -lphonenumber -licui18n -licuuc -licudata -lcrypto -lstdc++
+SHLIB_LINK   = -lphonenumber -lprotobuf -licui18n -licuuc -licudata -lcrypto -lstdc++
 
 # LLVM bitcode for JIT inlining buys nothing for these functions (see DESIGN.md).
 override with_llvm = no

@@ -30,7 +30,15 @@ void BM_NormalizeEmail(benchmark::State& state) {
   run_over(state, {" John.Doe+news@GoogleMail.com ", "jane.roe@acme.com", "info@Bücher.de"},
            [](const std::string& s) { return dedupe::normalize_email(s); });
 }
+// A fresh parse every call (the per-backend parse cache off), then every call a cache hit.
 void BM_NormalizePhone(benchmark::State& state) {
+  dedupe::reset_phone_cache(0);
+  run_over(state, {"(415) 555-0132", "+44 20 7946 0958", "+49 30 1234567", "1-800-FLOWERS"},
+           [](const std::string& s) { return dedupe::normalize_phone(s, "US"); });
+  dedupe::reset_phone_cache();
+}
+void BM_NormalizePhoneCached(benchmark::State& state) {
+  dedupe::reset_phone_cache();
   run_over(state, {"(415) 555-0132", "+44 20 7946 0958", "+49 30 1234567", "1-800-FLOWERS"},
            [](const std::string& s) { return dedupe::normalize_phone(s, "US"); });
 }
@@ -57,6 +65,7 @@ void BM_MatchKeyParse(benchmark::State& state) {
 
 BENCHMARK(BM_NormalizeEmail);
 BENCHMARK(BM_NormalizePhone);
+BENCHMARK(BM_NormalizePhoneCached);
 BENCHMARK(BM_NormalizeNameAscii);
 BENCHMARK(BM_NormalizeNameUnicode);
 BENCHMARK(BM_NormalizeCompany);

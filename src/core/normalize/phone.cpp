@@ -3,9 +3,11 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/lru_cache.hpp"
 #include "core/normalize/ascii.hpp"
 #include "core/no_postgres.hpp"
 
@@ -115,10 +117,57 @@ const char* type_name(PhoneNumberUtil::PhoneNumberType type) {
   }
 }
 
-}  // namespace
+// One parse of (raw, region): the number, or the error the parse raised. What the public
+// functions derive from the number is filled in the first time one of them asks, so one
+// parse serves normalize_phone, is_valid_phone, phone_type, phone_region and phone_extension.
+struct ParsedPhone {
+  std::optional<Error> error;
+  PhoneNumber number;
+  std::optional<std::string> e164, region;
+  std::optional<bool> valid;
+  const char* type = nullptr;
+};
 
-std::string normalize_phone(std::string_view raw, std::string_view region) {
-  const PhoneNumber number = parse(raw, region);
+// Parses raw in region. Only the parse's own verdict (dedupe::Error) is kept as its result:
+// anything else (out of memory) propagates and nothing is kept.
+ParsedPhone parse_once(std::string_view raw, std::string_view region) {
+  ParsedPhone p;
+  try {
+    p.number = parse(raw, region);
+  } catch (const Error& e) {
+    p.error = e;
+  }
+  return p;
+}
+
+// Longer inputs are refused before any parse (or are not regions at all): not worth a slot.
+constexpr size_t kMaxCachedRegion = 8;
+
+LruCache<ParsedPhone>& parse_cache() {
+  thread_local LruCache<ParsedPhone> cache(kPhoneCacheCapacity);
+  return cache;
+}
+
+// The parse of (raw, region), from this thread's cache when it was parsed lately; throws the
+// parse's error, the same one on every call. `uncached` holds the parse when it is not kept.
+// The reference is valid until the next call.
+ParsedPhone& parsed(std::string_view raw, std::string_view region, ParsedPhone& uncached) {
+  ParsedPhone* p = nullptr;
+  LruCache<ParsedPhone>& cache = parse_cache();
+  if (cache.capacity() > 0 && raw.size() <= kMaxPhoneInput && region.size() <= kMaxCachedRegion) {
+    thread_local std::string key;  // the region's length, the region, the raw text
+    key.assign(1, static_cast<char>(region.size()));
+    key.append(region).append(raw);
+    p = cache.find(key);
+    if (!p) p = cache.insert(key, parse_once(raw, region));
+  } else {
+    p = &(uncached = parse_once(raw, region));
+  }
+  if (p->error) throw Error(*p->error);
+  return *p;
+}
+
+std::string e164_of(const PhoneNumber& number) {
   std::string e164;
   util().Format(number, PhoneNumberUtil::E164, &e164);
   // Leading zeros kept after the country code ('44 0114...' read in GB) lose one per
@@ -139,27 +188,52 @@ std::string normalize_phone(std::string_view raw, std::string_view region) {
   return e164;
 }
 
+}  // namespace
+
+std::string normalize_phone(std::string_view raw, std::string_view region) {
+  ParsedPhone uncached;
+  ParsedPhone& p = parsed(raw, region, uncached);
+  if (!p.e164) p.e164 = e164_of(p.number);
+  return *p.e164;
+}
+
 bool is_valid_phone(std::string_view raw, std::string_view region) noexcept {
   try {
-    return util().IsValidNumber(parse(raw, region));
+    ParsedPhone uncached;
+    ParsedPhone& p = parsed(raw, region, uncached);
+    if (!p.valid) p.valid = util().IsValidNumber(p.number);
+    return *p.valid;
   } catch (...) {
     return false;
   }
 }
 
 std::string phone_type(std::string_view raw, std::string_view region) {
-  return type_name(util().GetNumberType(parse(raw, region)));
+  ParsedPhone uncached;
+  ParsedPhone& p = parsed(raw, region, uncached);
+  if (!p.type) p.type = type_name(util().GetNumberType(p.number));
+  return p.type;
 }
 
 std::string phone_region(std::string_view raw, std::string_view region) {
-  std::string code;
-  util().GetRegionCodeForNumber(parse(raw, region), &code);
-  return code;
+  ParsedPhone uncached;
+  ParsedPhone& p = parsed(raw, region, uncached);
+  if (!p.region) {
+    std::string code;
+    util().GetRegionCodeForNumber(p.number, &code);
+    p.region = std::move(code);
+  }
+  return *p.region;
 }
 
 std::string phone_extension(std::string_view raw, std::string_view region) {
-  return parse(raw, region).extension();
+  ParsedPhone uncached;
+  return parsed(raw, region, uncached).number.extension();
 }
+
+LruCacheStats phone_cache_stats() noexcept { return parse_cache().stats(); }
+
+void reset_phone_cache(size_t entries) { parse_cache().reset(entries); }
 
 bool is_known_region(std::string_view region) noexcept {
   try {
