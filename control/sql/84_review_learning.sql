@@ -1,8 +1,10 @@
--- Reviewers teach the matcher: decided review items are labelled pairs. Approved pairs say how
--- often each comparison level occurs among true duplicates (m), rejected ones how often among
--- the different people the matcher was unsure about (u). dedupe.learn_from_reviews() blends
--- those counts into the built-in model (20 pseudo-observations of it per role, so a handful of
--- decisions nudges and hundreds decide) and stores the result as the write path's model.
+-- Reviewers teach the matcher: decided review items are labelled pairs, and they say how often
+-- a pair the model put at a given match probability really is one person. They are a biased
+-- sample of pairs (the review band holds pairs whose names agree and little else does), so they
+-- cannot re-estimate m and u: rejected namesakes would make every agreeing name look like chance.
+-- What they can measure without bias is the model's calibration in the band: learning shifts
+-- the model's prior odds (lambda) until the probabilities it gives the decided pairs add up to
+-- the number approved, shrunk towards no shift by 20 pseudo-items, and keeps m and u as they are.
 
 CREATE FUNCTION dedupe.write_path_model(cold_start boolean DEFAULT false) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'dedupe_write_path_model'
@@ -15,19 +17,25 @@ COMMENT ON FUNCTION dedupe.write_path_model(boolean) IS
 CREATE FUNCTION dedupe.learn_from_reviews(min_items integer DEFAULT 50) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  prior constant jsonb := dedupe.write_path_model(cold_start => true);
+  current constant jsonb := dedupe.write_path_model();
   pseudo constant float8 := 20;
+  prior_bits float8;
   approved bigint;
   rejected bigint;
+  lo float8 := -30;
+  hi float8 := 30;
+  shift float8;
   learned jsonb;
 BEGIN
   IF min_items IS NULL OR min_items < 1 THEN
     RAISE EXCEPTION 'min_items must be at least 1, not %', coalesce(min_items::text, 'NULL')
       USING ERRCODE = '22023';
   END IF;
+  prior_bits := ln((current->>'lambda')::float8 / (1 - (current->>'lambda')::float8)) / ln(2);
   -- Each decided proposal about one record and one golden record, with a member of that golden
-  -- record to compare the record with (after an approval the record is one of them).
-  CREATE TEMP TABLE pg_temp.dedupe_review_levels ON COMMIT DROP AS
+  -- record to compare the record with (after an approval the record is one of them), and the
+  -- evidence (bits) the model in force finds between them beside its prior.
+  CREATE TEMP TABLE pg_temp.dedupe_review_evidence ON COMMIT DROP AS
   WITH items AS (
     SELECT q.status, q.record_id,
            (SELECT min(l.record_id) FROM dedupe.record_links l
@@ -35,59 +43,52 @@ BEGIN
                AND l.record_id <> q.record_id) AS member
       FROM dedupe.review_queue q
      WHERE q.kind IN ('ambiguous', 'high_value') AND q.record_id IS NOT NULL
-       AND q.status IN ('approved', 'rejected'))
-  SELECT i.status, c->>'attribute' AS role, c->>'verdict' AS level
-    FROM items i, pg_catalog.jsonb_array_elements(dedupe.explain(i.record_id, i.member)->'comparisons') c
-   WHERE i.member IS NOT NULL AND c->>'verdict' NOT IN ('missing', 'ignored');
+       AND q.status IN ('approved', 'rejected')),
+  scored AS (
+    SELECT i.status, (dedupe.explain(i.record_id, i.member)->>'score')::float8 AS p
+      FROM items i WHERE i.member IS NOT NULL)
+  SELECT status, ln(p / (1 - p)) / ln(2) - prior_bits AS evidence
+    FROM scored WHERE p > 0 AND p < 1;
   SELECT count(*) FILTER (WHERE status = 'approved'), count(*) FILTER (WHERE status = 'rejected')
-    INTO approved, rejected
-    FROM (SELECT DISTINCT q.item_id, q.status FROM dedupe.review_queue q
-           WHERE q.kind IN ('ambiguous', 'high_value') AND q.record_id IS NOT NULL
-             AND q.status IN ('approved', 'rejected')) d;
+    INTO approved, rejected FROM pg_temp.dedupe_review_evidence;
   IF approved + rejected < min_items THEN
-    DROP TABLE pg_temp.dedupe_review_levels;
+    DROP TABLE pg_temp.dedupe_review_evidence;
     RETURN NULL;
   END IF;
-  WITH counts AS (
-    SELECT role, level, count(*) FILTER (WHERE status = 'approved') AS a,
-           count(*) FILTER (WHERE status = 'rejected') AS r
-      FROM pg_temp.dedupe_review_levels GROUP BY 1, 2),
-  totals AS (SELECT role, sum(a) AS ta, sum(r) AS tr FROM counts GROUP BY 1),
-  blended AS (
-    SELECT c.ord, c.v->>'role' AS role,
-           pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-             'level', l.v->>'level',
-             'm', (coalesce(n.a, 0) + pseudo * (l.v->>'m')::float8) / (coalesce(t.ta, 0) + pseudo),
-             'u', (coalesce(n.r, 0) + pseudo * (l.v->>'u')::float8) / (coalesce(t.tr, 0) + pseudo))
-             ORDER BY l.ord) AS levels
-      FROM pg_catalog.jsonb_array_elements(prior->'comparisons') WITH ORDINALITY c(v, ord)
-      CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(c.v->'levels') WITH ORDINALITY l(v, ord)
-      LEFT JOIN counts n ON n.role = c.v->>'role' AND n.level = l.v->>'level'
-      LEFT JOIN totals t ON t.role = c.v->>'role'
-     GROUP BY c.ord, c.v->>'role')
-  SELECT pg_catalog.jsonb_build_object(
-           'format', 1, 'lambda', prior->'lambda', 'dependence', prior->'dependence',
-           'comparisons', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('role', role, 'levels', levels)
-                                                       ORDER BY ord) FROM blended),
-           'training', pg_catalog.jsonb_build_object('method', 'reviews', 'approved', approved,
-                                                     'rejected', rejected, 'pseudo_count', pseudo))
-    INTO learned;
-  DROP TABLE pg_temp.dedupe_review_levels;
+  -- The shift s (bits) at which the expected number of true pairs, sum 1 / (1 + 2^-(prior + s +
+  -- evidence)), equals the number approved; monotone in s, so bisection finds it.
+  FOR step IN 1..60 LOOP
+    shift := (lo + hi) / 2;
+    IF (SELECT sum(1 / (1 + power(2::float8, -(prior_bits + shift + evidence))))
+          FROM pg_temp.dedupe_review_evidence) > approved THEN
+      hi := shift;
+    ELSE
+      lo := shift;
+    END IF;
+  END LOOP;
+  shift := shift * (approved + rejected) / (approved + rejected + pseudo);
+  DROP TABLE pg_temp.dedupe_review_evidence;
+  learned := pg_catalog.jsonb_set(current, '{lambda}',
+               pg_catalog.to_jsonb(1 / (1 + power(2::float8, -(prior_bits + shift)))));
+  learned := pg_catalog.jsonb_set(learned, '{training}', pg_catalog.jsonb_build_object(
+               'method', 'reviews', 'approved', approved, 'rejected', rejected,
+               'pseudo_count', pseudo, 'prior_shift_bits', round(shift::numeric, 3)));
   INSERT INTO dedupe.models AS m (name, params, trained_at)
   VALUES ('write_path', learned, pg_catalog.clock_timestamp())
   ON CONFLICT ON CONSTRAINT models_pkey
   DO UPDATE SET params = EXCLUDED.params, trained_at = EXCLUDED.trained_at;
   INSERT INTO dedupe.audit_log (actor, decision, inputs, reason)
   VALUES (session_user, 'model_learned', learned->'training',
-          pg_catalog.format('re-estimated the write path''s model from %s approved and %s rejected review items',
-                            approved, rejected));
+          pg_catalog.format('shifted the write path''s prior odds by %s bits to match %s approved and %s rejected review items',
+                            round(shift::numeric, 3), approved, rejected));
   RETURN learned;
 END $$;
 COMMENT ON FUNCTION dedupe.learn_from_reviews(integer) IS
-  'Re-estimates the write path''s model from decided review items (approved: true duplicates, '
-  'rejected: different people) blended with the built-in model, stores it as dedupe.models '
-  'row write_path and audits it; NULL when fewer than min_items items were decided. Runs by '
-  'itself every 50 decisions (dedupe.approve / dedupe.reject).';
+  'Recalibrates the write path''s model on decided review items (approved: true duplicates, '
+  'rejected: different people): shifts its prior odds so that the match probabilities it gives '
+  'those pairs add up to the number approved (shrunk by 20 pseudo-items), keeps m and u, stores '
+  'it as dedupe.models row write_path and audits it; NULL when fewer than min_items items were '
+  'decided. Runs by itself every 50 decisions (dedupe.approve / dedupe.reject).';
 
 -- Every 50 decisions since the model was last learned, approve and reject learn again.
 CREATE FUNCTION dedupe._learn_when_due() RETURNS void

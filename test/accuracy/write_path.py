@@ -23,7 +23,8 @@ Modes (MODES, comma separated; default insert,copy,second,febrl):
   second   after the INSERT feed: an oracle reviewer approves the right and rejects the
            wrong open review items (dedupe.approve / dedupe.reject), then a second feed of
            new rows for the same people is written one INSERT at a time; figures for the
-           pairs that involve a second-feed row and for the items opened by that feed
+           pairs that involve a second-feed row and for the items opened by that feed, next
+           to the same second feed written into a copy whose queue nobody worked
   febrl    FEBRL 1-4 through watched tables (4a and 4b as two sources), one INSERT per row,
            next to dedupe.cluster on the same rows (FEBRL_WRITE=copy writes by COPY)
 
@@ -112,6 +113,23 @@ def fresh_database(name):
             key, value = item.split("=", 1)
             cur.execute("INSERT INTO dedupe.settings VALUES (%s, %s)", (key.strip(), value.strip()))
     return conn
+
+
+def copy_database(source, name):
+    """CREATE DATABASE name TEMPLATE source (retried while a matcher worker is leaving source)."""
+    admin = connect()
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        for attempt in range(30):
+            try:
+                cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+                break
+            except psycopg2.errors.ObjectInUse:
+                if attempt == 29:
+                    raise
+                time.sleep(1)
+    admin.close()
+    return name
 
 
 def watch_arguments(conn):
@@ -415,7 +433,7 @@ def record(dataset, method, rows, tp, pred, corr, review=None, hard=None, hard_t
 
 
 def print_table(lines, header=True):
-    widths = [22, 11, 7, 9, 6, 6, 6, 8, 9, 10, 5]
+    widths = [30, 11, 7, 9, 6, 6, 6, 8, 9, 10, 5]
     fmt = lambda cells: "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
                                   for i, (c, w) in enumerate(zip(cells, widths)))
     if header:
@@ -507,6 +525,12 @@ def crm_run(people, seed, mode, second):
         truth = {pk: person for (t, pk, person, f) in feed1.truth if pk in stored[t]}
         row_of = {(t, str(pk)): pk for t in stored for pk in stored[t]}
         _, record_row, _ = write_path_groups(conn, row_of)
+        # The control: a copy of the database whose queue nobody works gets the same second feed,
+        # so the reviewer's effect is seen apart from what a second feed does anyway.
+        dbname = conn.get_dsn_parameters()["dbname"]
+        conn.close()
+        control_db = copy_database(dbname, dbname + "_unreviewed")
+        conn = connect(dbname)
         t0 = time.time()
         a, r, failed = oracle_review(conn, record_row, truth)
         log(f"   oracle reviewer: {a:,} approved, {r:,} rejected, {failed} refused, {time.time() - t0:.0f} s")
@@ -519,6 +543,11 @@ def crm_run(people, seed, mode, second):
         secs2 = write_rows(conn, items2, columns, "insert")
         evaluate_feed(conn, f"{label} feed 2", feed1.truth + feed2.truth, hard2, columns, secs2,
                       only_feed=2, after_item=mark)
+        control = connect(control_db)
+        secs2 = write_rows(control, items2, columns, "insert")
+        evaluate_feed(control, f"{label} feed 2, unworked", feed1.truth + feed2.truth, hard2,
+                      columns, secs2, only_feed=2, after_item=mark, methods=("write path",))
+        control.close()
     conn.close()
 
 
