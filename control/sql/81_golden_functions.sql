@@ -35,13 +35,15 @@ PARALLEL SAFE AS $$
       (pg_catalog.jsonb_build_object('postcode', roles OPERATOR(pg_catalog.->) 'postcode',
                                      'street', roles OPERATOR(pg_catalog.->) 'street')),
       (pg_catalog.jsonb_build_object('house_number', roles OPERATOR(pg_catalog.->) 'house_number',
-                                     'street', roles OPERATOR(pg_catalog.->) 'street'))) v(b)
+                                     'street', roles OPERATOR(pg_catalog.->) 'street')),
+      (pg_catalog.jsonb_build_object('house_number', roles OPERATOR(pg_catalog.->) 'house_number',
+                                     'postcode', roles OPERATOR(pg_catalog.->) 'postcode'))) v(b)
     WHERE NOT EXISTS (SELECT FROM pg_catalog.jsonb_each(b) e
                        WHERE e.value OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb))
 $$;
 COMMENT ON FUNCTION dedupe._role_blocks(jsonb) IS
   'internal: the further-role blocks (date of birth, identifier, postcode and street, house '
-  'number and street) the '
+  'number and street, house number and postcode) the '
   'matcher searches for candidates';
 
 -- STABLE: the decision depends on dedupe.effective_settings and dedupe.models.
