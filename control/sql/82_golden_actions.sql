@@ -95,8 +95,16 @@ BEGIN
      WHERE dedupe.surviving_golden(c) IS NOT NULL
     ON CONFLICT DO NOTHING;
     -- A record still in a golden record of its own (an update made it look like someone
-    -- else) stays there; otherwise it starts one.
+    -- else) stays there; one that joined a golden record the item names (a conflict the model
+    -- found joins the one it matches best while the merge waits) leaves it; either way a
+    -- record without one starts one.
     SELECT l.golden_id INTO golden FROM dedupe.record_links l WHERE l.record_id = q.record_id;
+    IF golden = ANY (ARRAY(SELECT dedupe.surviving_golden(c)
+                             FROM unnest(coalesce(q.conflicting, '{}') || q.golden_id) c)) THEN
+      DELETE FROM dedupe.record_links l WHERE l.record_id = q.record_id;
+      PERFORM dedupe._recompute_golden(golden);
+      golden := NULL;
+    END IF;
     IF golden IS NULL THEN
       golden := dedupe._link(q.record_id, NULL, 'rejected:' || q.rule, 1.0, session_user,
                              pg_catalog.jsonb_build_object('item_id', item));

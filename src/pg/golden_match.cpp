@@ -262,8 +262,13 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
     case golden::Action::kReview:
       // A record waiting for a human is still someone: it starts a golden record of its own
       // (later rows of the same person find it there), and the review item proposes moving
-      // it into the golden record the evidence points at.
-      if (!linked_to)
+      // it into the golden record the evidence points at. A conflict the model found (several
+      // golden records above the link threshold, likely one person, as batch's clusters would
+      // say) joins the one it matches best, and the item proposes merging the others into it.
+      if (!linked_to && d.joins_while_reviewed)
+        link.run({id, std::to_string(d.golden_id), "match_probability:in_review", score, actor,
+                  explanation});
+      else if (!linked_to)
         link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation});
       open_review_for(id, d, score, actor, explanation);
       break;

@@ -222,5 +222,25 @@ TEST_F(MatchRules, NumberedMailboxIsNotATypo) {
   EXPECT_GT(typo.score, numbered.score);
 }
 
+TEST_F(MatchRules, AModelConflictJoinsTheBestGoldenRecordWhileAHumanDecides) {
+  // Two golden records hold the same person (the rows that would have joined them came
+  // later); a new row matches both above the link threshold.
+  Person row = person("emma", "louca");
+  row.more = {{match::Role::kDateOfBirth, "19590308"}, {match::Role::kPostcode, "3377"}};
+  Person in_one = row, in_other = row;
+  in_other.more = {{match::Role::kDateOfBirth, "19590308"}};
+  const Decision d = decide(row, {{4, in_other}, {7, in_one}});
+  EXPECT_EQ(d.action, Action::kReview);
+  EXPECT_EQ(d.review_kind, "conflict");
+  EXPECT_EQ(d.conflicting, (std::vector<int64_t>{4, 7}));
+  EXPECT_TRUE(d.joins_while_reviewed);
+  EXPECT_EQ(d.golden_id, 7) << "the one it matches best: the postcode agrees there too";
+  // Evidence of the rules naming two golden records proposes, it does not join.
+  EXPECT_FALSE(decide(person("jane", "doe", "jane@x.com", "+14155550132"),
+                      {{1, person("jane", "doe", "jane@x.com")},
+                       {2, person("jane", "doe", nullptr, "+14155550132")}})
+                   .joins_while_reviewed);
+}
+
 }  // namespace
 }  // namespace dedupe::golden

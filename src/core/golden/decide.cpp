@@ -201,6 +201,7 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
     d.review_kind = "conflict";
     d.rule = "match_probability_names_several_golden_records";
     d.conflicting = linkable;
+    d.joins_while_reviewed = true;
   } else if (top_p >= thresholds.auto_link) {
     d.action = Action::kLink;
     d.rule = "match_probability";

@@ -68,6 +68,9 @@ struct Decision {
   std::string review_kind;           // 'ambiguous' or 'conflict' when action == kReview
   int64_t golden_id = 0;             // the golden record linked to or proposed
   std::vector<int64_t> conflicting;  // for 'conflict': every golden record the evidence names
+  // A 'conflict' the model found (several golden records above the link threshold): the record
+  // joins golden_id, the one it matches best, while a human decides the merge.
+  bool joins_while_reviewed = false;
   std::string rule;  // 'same_external_id', 'same_email', 'same_phone_names_agree', ...
   double score = 0;
   std::vector<Comparison> comparisons;
