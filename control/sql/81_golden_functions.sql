@@ -23,21 +23,28 @@ COMMENT ON FUNCTION dedupe._roles_text(jsonb) IS
   'internal: a record''s further matching roles as text for the matcher';
 
 -- The blocks of the further roles in which the matcher looks for candidates: the same date of
--- birth, the same identifier, the same postcode and street. A block whose roles the record
--- lacks is left out. No SET search_path, so the planner can inline it: every name in it is
--- schema-qualified instead.
+-- birth, the same identifier, the same postcode and street, the same house number and street.
+-- A block whose roles the record lacks (absent or JSON null) is left out; the order is fixed.
+-- One expression without a subquery and without SET search_path, so the planner inlines it
+-- into the matcher's statements (as a subquery it was a separate SQL function, set up again on
+-- every execution of the matcher's per-record statement: a third of a millisecond a record).
+-- Every name in it is schema-qualified instead.
 CREATE FUNCTION dedupe._role_blocks(roles jsonb) RETURNS jsonb[] LANGUAGE sql IMMUTABLE
 PARALLEL SAFE AS $$
-  SELECT ARRAY(
-    SELECT b FROM (VALUES
-      (pg_catalog.jsonb_build_object('date_of_birth', roles OPERATOR(pg_catalog.->) 'date_of_birth')),
-      (pg_catalog.jsonb_build_object('identifier', roles OPERATOR(pg_catalog.->) 'identifier')),
-      (pg_catalog.jsonb_build_object('postcode', roles OPERATOR(pg_catalog.->) 'postcode',
-                                     'street', roles OPERATOR(pg_catalog.->) 'street')),
-      (pg_catalog.jsonb_build_object('house_number', roles OPERATOR(pg_catalog.->) 'house_number',
-                                     'street', roles OPERATOR(pg_catalog.->) 'street'))) v(b)
-    WHERE NOT EXISTS (SELECT FROM pg_catalog.jsonb_each(b) e
-                       WHERE e.value OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb))
+  SELECT pg_catalog.array_remove(ARRAY[
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'date_of_birth' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_build_object('date_of_birth', roles OPERATOR(pg_catalog.->) 'date_of_birth') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'identifier' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_build_object('identifier', roles OPERATOR(pg_catalog.->) 'identifier') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'postcode' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+          AND roles OPERATOR(pg_catalog.->) 'street' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_build_object('postcode', roles OPERATOR(pg_catalog.->) 'postcode',
+                                            'street', roles OPERATOR(pg_catalog.->) 'street') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'house_number' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+          AND roles OPERATOR(pg_catalog.->) 'street' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_build_object('house_number', roles OPERATOR(pg_catalog.->) 'house_number',
+                                            'street', roles OPERATOR(pg_catalog.->) 'street') END],
+    NULL::pg_catalog.jsonb)
 $$;
 COMMENT ON FUNCTION dedupe._role_blocks(jsonb) IS
   'internal: the further-role blocks (date of birth, identifier, postcode and street, house '
