@@ -98,7 +98,8 @@ CachedStatement record_and_candidates(
     "r.record_id"
     "   WHERE r.roles OPERATOR(pg_catalog.@>) b.block"
     "     AND r.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
-    "     AND r.record_id OPERATOR(pg_catalog.<>) s.record_id LIMIT 50) x",
+    "     AND r.record_id OPERATOR(pg_catalog.<>) s.record_id LIMIT 50) x"
+    " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb",
     2);
 
 // The staged records that share nothing with any other record (key component, full name,
