@@ -170,21 +170,25 @@ END $$;
 COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
   'internal: whether a review item about this record and these golden records concerns a high-value person';
 
--- Recomputes a golden record's surviving values from its linked records; deletes it when
--- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
--- changes the sort keys, source priority and recency always break ties.
-CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
+-- Recomputes golden records' surviving values from their linked records, all in one pass;
+-- deletes those no record is linked to any more. Static SQL (one cached plan): each attribute's
+-- rule only changes the sort keys, source priority and recency always break ties. The matcher
+-- recomputes the golden records a statement's rows joined once, here, after its last link.
+CREATE FUNCTION dedupe._recompute_goldens(goldens bigint[]) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  empty bigint[];
 BEGIN
-  IF NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = golden) THEN
-    UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = golden;
-    DELETE FROM dedupe.golden_records g WHERE g.golden_id = golden;
-    RETURN;
+  SELECT pg_catalog.array_agg(e.golden) INTO empty FROM pg_catalog.unnest(goldens) e(golden)
+   WHERE NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = e.golden);
+  IF empty IS NOT NULL THEN
+    UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = ANY (empty);
+    DELETE FROM dedupe.golden_records g WHERE g.golden_id = ANY (empty);
   END IF;
   WITH member_values AS (
-    SELECT a.extra, a.attribute, a.value, p.priority, coalesce(p.canonical, false) AS canonical,
-           r.updated_at, r.record_id,
-           count(*) OVER (PARTITION BY a.extra, a.attribute, a.value) AS frequency
+    SELECT l.golden_id, a.extra, a.attribute, a.value, p.priority,
+           coalesce(p.canonical, false) AS canonical, r.updated_at, r.record_id,
+           count(*) OVER (PARTITION BY l.golden_id, a.extra, a.attribute, a.value) AS frequency
     FROM dedupe.record_links l
     JOIN dedupe.records r USING (record_id)
     LEFT JOIN dedupe.source_priority p USING (source)
@@ -195,26 +199,30 @@ BEGIN
                         UNION ALL
                         SELECT true, e.key, e.value FROM pg_catalog.jsonb_each_text(r.attributes) e
                        ) a(extra, attribute, value)
-    WHERE l.golden_id = golden AND a.value IS NOT NULL),
+    WHERE l.golden_id = ANY (goldens) AND a.value IS NOT NULL),
   overrides AS (
-    SELECT o.attribute NOT IN ('external_id', 'email', 'phone', 'first_name', 'last_name', 'company',
+    SELECT o.golden_id,
+           o.attribute NOT IN ('external_id', 'email', 'phone', 'first_name', 'last_name', 'company',
                                'domain', 'country') AS extra, o.attribute, o.value
-    FROM dedupe.golden_overrides o WHERE o.golden_id = golden),
+    FROM dedupe.golden_overrides o WHERE o.golden_id = ANY (goldens)),
   survivors AS (
-    SELECT o.extra, o.attribute, o.value FROM overrides o
+    SELECT o.golden_id, o.extra, o.attribute, o.value FROM overrides o
     UNION ALL
-    (SELECT DISTINCT ON (v.extra, v.attribute) v.extra, v.attribute, v.value
+    (SELECT DISTINCT ON (v.golden_id, v.extra, v.attribute) v.golden_id, v.extra, v.attribute, v.value
     FROM member_values v LEFT JOIN dedupe.survivorship_rules s USING (attribute)
-    WHERE NOT EXISTS (SELECT FROM overrides o WHERE o.extra = v.extra AND o.attribute = v.attribute)
-    ORDER BY v.extra, v.attribute,
+    WHERE NOT EXISTS (SELECT FROM overrides o WHERE o.golden_id = v.golden_id AND o.extra = v.extra
+                                                AND o.attribute = v.attribute)
+    ORDER BY v.golden_id, v.extra, v.attribute,
              v.canonical DESC,  -- a canonical source's value is never replaced by another's
              CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
              CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
              v.priority NULLS LAST, v.updated_at DESC, v.record_id)),
-  -- One pass over the survivors, one new row version, and none when nothing changed.
+  -- One pass over the survivors, one new row version per golden record, and none when nothing
+  -- changed.
   chosen AS (
-    SELECT max(value) FILTER (WHERE NOT extra AND attribute = 'external_id') AS external_id,
+    SELECT golden_id,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'external_id') AS external_id,
            max(value) FILTER (WHERE NOT extra AND attribute = 'email') AS email,
            max(value) FILTER (WHERE NOT extra AND attribute = 'phone') AS phone,
            max(value) FILTER (WHERE NOT extra AND attribute = 'first_name') AS first_name,
@@ -223,7 +231,7 @@ BEGIN
            max(value) FILTER (WHERE NOT extra AND attribute = 'domain') AS domain,
            max(value) FILTER (WHERE NOT extra AND attribute = 'country') AS country,
            coalesce(pg_catalog.jsonb_object_agg(attribute, value) FILTER (WHERE extra), '{}') AS attributes
-    FROM survivors)
+    FROM survivors GROUP BY golden_id)
   UPDATE dedupe.golden_records g SET
     external_id = c.external_id, email = c.email, phone = c.phone, first_name = c.first_name,
     last_name = c.last_name, company = c.company, domain = c.domain, country = c.country,
@@ -234,10 +242,21 @@ BEGIN
                THEN g.key ELSE dedupe.try_match_key(c.external_id, c.phone, c.email) END,
     updated_at = pg_catalog.now()
   FROM chosen c
-  WHERE g.golden_id = golden
+  WHERE g.golden_id = c.golden_id
     AND (g.external_id, g.email, g.phone, g.first_name, g.last_name, g.company, g.domain, g.country, g.attributes)
         IS DISTINCT FROM
         (c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company, c.domain, c.country, c.attributes);
+END $$;
+COMMENT ON FUNCTION dedupe._recompute_goldens(bigint[]) IS
+  'internal: survivorship for many golden records at once: recomputes their values from the '
+  'linked records per dedupe.golden_overrides, dedupe.source_priority (canonical sources first) '
+  'and dedupe.survivorship_rules; deletes those without members';
+
+-- One golden record: the same survivorship.
+CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM dedupe._recompute_goldens(ARRAY[golden]);
 END $$;
 COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '
@@ -324,8 +343,11 @@ COMMENT ON FUNCTION dedupe._live_golden(bigint) IS
 -- A record that leaves a golden record it was the only member of (an update made it someone
 -- else's, or a human approved that) takes that golden record along: it is absorbed, with a
 -- golden_merges row, so references issued for it follow.
+-- recompute => false (the matcher): a record that joins an existing golden record with an
+-- owner leaves its recomputation to the caller, who recomputes every golden record a statement
+-- joined in one pass (dedupe._recompute_goldens) before anything reads their values.
 CREATE FUNCTION dedupe._link(record bigint, golden bigint, rule text, score double precision,
-  actor name, explanation jsonb) RETURNS bigint
+  actor name, explanation jsonb, recompute boolean DEFAULT true) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   g dedupe.golden_records;
@@ -350,9 +372,16 @@ BEGIN
   VALUES (record, golden, rule, score, actor)
   ON CONFLICT (record_id) DO UPDATE SET golden_id = EXCLUDED.golden_id, rule = EXCLUDED.rule,
     score = EXCLUDED.score, linked_at = pg_catalog.clock_timestamp(), linked_by = EXCLUDED.linked_by;
-  PERFORM dedupe._recompute_golden(golden);
+  recompute := recompute OR wanted IS NULL OR previous IS NOT NULL;
+  IF recompute THEN
+    PERFORM dedupe._recompute_golden(golden);
+  END IF;
   -- The owner is chosen once, from the values the golden record starts with.
   SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
+  IF g.owner = '' AND NOT recompute THEN
+    PERFORM dedupe._recompute_golden(golden);
+    SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
+  END IF;
   IF g.owner = '' THEN
     UPDATE dedupe.golden_records gg SET owner = dedupe._owner_for(g) WHERE gg.golden_id = golden;
   END IF;
@@ -369,8 +398,9 @@ BEGIN
   END IF;
   RETURN golden;
 END $$;
-COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
-  'internal: links a record to a golden record (NULL: a new one) and audits it';
+COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb, boolean) IS
+  'internal: links a record to a golden record (NULL: a new one), recomputes it (unless the '
+  'caller will) and audits it';
 
 -- Records the matcher has no candidate for at all (no other record shares a key component,
 -- the full name or the name block) each start their own golden record: the same rows
@@ -466,5 +496,6 @@ COMMENT ON FUNCTION dedupe._open_review(bigint, text, bigint, bigint[], text, do
 
 REVOKE ALL ON FUNCTION dedupe._golden_gone(bigint), dedupe._lock_golden_records(bigint[]),
   dedupe._live_golden(bigint) FROM PUBLIC;
-REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._link(bigint, bigint, text, double precision, name, jsonb),
+REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._recompute_goldens(bigint[]),
+  dedupe._link(bigint, bigint, text, double precision, name, jsonb, boolean),
   dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) FROM PUBLIC;

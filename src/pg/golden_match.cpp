@@ -142,15 +142,45 @@ CachedStatement thresholds_query(
 
 CachedStatement link(
     "SELECT dedupe._link($1::pg_catalog.int8, $2::pg_catalog.int8, $3, $4::pg_catalog.float8,"
-    " $5::pg_catalog.name, $6::pg_catalog.jsonb)",
-    6);
+    " $5::pg_catalog.name, $6::pg_catalog.jsonb, $7::pg_catalog.bool)",
+    7);
 
 CachedStatement open_review(
     "SELECT dedupe._open_review($1::pg_catalog.int8, $2, $3::pg_catalog.int8,"
     " $4::pg_catalog.int8[], $5, $6::pg_catalog.float8, $7::pg_catalog.name, $8::pg_catalog.jsonb)",
     8);
 
+std::string array_text(const std::vector<int64_t>& ids) {
+  std::string out = "{";
+  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "}";
+}
+
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
+
+CachedStatement recompute_many("SELECT dedupe._recompute_goldens($1::pg_catalog.int8[])", 1);
+
+// The existing golden records that records of this flush joined, not recomputed yet: their
+// survivorship runs once, set-based, before anything reads their values (a review item's
+// high-value check, a merge, a detach) and at the end of the flush. Between two plain links
+// nothing reads golden values: candidates are read from records and record_links, and a link
+// to an existing golden record reads its owner only (which survivorship never changes).
+class PendingRecompute {
+ public:
+  void add(int64_t golden) {
+    if (seen_.insert(golden).second) goldens_.push_back(golden);
+  }
+  void flush() {
+    if (goldens_.empty()) return;
+    recompute_many.run({array_text(goldens_)});
+    goldens_.clear();
+    seen_.clear();
+  }
+
+ private:
+  std::vector<int64_t> goldens_;
+  std::set<int64_t> seen_;
+};
 
 CachedStatement other_members(
     "SELECT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = $2::pg_catalog.int8"
@@ -170,12 +200,6 @@ golden::Person person_at(uint64 row, int first_column, int roles_column) {
   if (const Text roles = SpiRows::text(row, roles_column))
     p.more = golden::more_roles(decode_more_roles(*roles));
   return p;
-}
-
-std::string array_text(const std::vector<int64_t>& ids) {
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
 }
 
 CachedStatement write_path_model_version(
@@ -199,7 +223,8 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
 
 enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2 };
 
-void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
+void match_one(const StagedMatch& staged, const WritePathPolicy& policy,
+               PendingRecompute& pending) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
   const uint64 rows =
@@ -214,8 +239,7 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   // candidates count only for a record with further roles.
   std::vector<golden::Candidate> found;
   for (uint64 i = 1; i < rows; ++i) {
-    if (SpiRows::int8(i, 1) == std::optional<int64_t>(kRoleBlockCandidate) &&
-        person.more.empty())
+    if (SpiRows::int8(i, 1) == std::optional<int64_t>(kRoleBlockCandidate) && person.more.empty())
       continue;
     golden::Candidate c;
     c.golden_id = SpiRows::int8(i, 2).value();
@@ -228,19 +252,23 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   // only member it joins (or is reviewed against) the golden record they point to, and its old
   // one is absorbed (a new person in an empty golden record is the same golden record).
   if (linked_to && !staged.identity_changed) {
+    pending.flush();
     recompute.run({std::to_string(*linked_to)});
     return;
   }
-  const bool only_member = linked_to &&
-                           other_members.run({id, std::to_string(*linked_to)}) == 1 &&
+  const bool only_member = linked_to && other_members.run({id, std::to_string(*linked_to)}) == 1 &&
                            SpiRows::boolean(0, 1) == std::optional<bool>(false);
   if (!linked_to && waiting) return;  // already waiting for a human
 
   const golden::Decision d = golden::decide(person, found, policy.thresholds, policy.model);
   const std::string explanation = golden::to_json(d);
   const std::string score = std::to_string(d.score);
+  // A record that was not linked and is linked now (to an existing or a new golden record)
+  // reads no other golden record's values; everything else may.
+  if (linked_to || d.action == golden::Action::kReview) pending.flush();
   if (only_member && d.action != golden::Action::kLink) {
-    recompute.run({std::to_string(*linked_to)});  // stays in its golden record until a human decides
+    recompute.run(
+        {std::to_string(*linked_to)});  // stays in its golden record until a human decides
     if (d.action == golden::Action::kReview) open_review_for(id, d, score, actor, explanation);
     return;
   }
@@ -253,17 +281,23 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
   }
   switch (d.action) {
     case golden::Action::kLink:
-      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation});
+      if (linked_to) {
+        link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "t"});
+      } else {
+        // joined an existing golden record: recomputed with the others of the flush
+        link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "f"});
+        pending.add(SpiRows::int8(0, 1).value());
+      }
       break;
     case golden::Action::kNewGolden:
-      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
+      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation, "t"});
       break;
     case golden::Action::kReview:
       // A record waiting for a human is still someone: it starts a golden record of its own
       // (later rows of the same person find it there), and the review item proposes moving
       // it into the golden record the evidence points at.
       if (!linked_to)
-        link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation});
+        link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation, "t"});
       open_review_for(id, d, score, actor, explanation);
       break;
   }
@@ -301,7 +335,8 @@ WritePathPolicy read_write_path_policy() {
   WritePathPolicy policy{golden::Thresholds{}, golden::cold_start_model()};
   if (thresholds_query.run({}) == 1) {
     if (const Text review = SpiRows::text(0, 1)) policy.thresholds.review = std::stod(*review);
-    if (const Text auto_link = SpiRows::text(0, 2)) policy.thresholds.auto_link = std::stod(*auto_link);
+    if (const Text auto_link = SpiRows::text(0, 2))
+      policy.thresholds.auto_link = std::stod(*auto_link);
   }
   if (write_path_model_version.run({}) == 1) {
     const std::string version = SpiRows::text(0, 1).value_or("");
@@ -320,11 +355,13 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   const WritePathPolicy policy = read_write_path_policy();
   // a row staged twice in one statement is matched once
   std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, policy);
+  PendingRecompute pending;
   for (const StagedMatch& s : staged) {
     if (!done.insert(s.record_id).second) continue;
     check_for_interrupts();
-    match_one(s, policy);
+    match_one(s, policy, pending);
   }
+  pending.flush();
 }
 
 }  // namespace dedupe::pg

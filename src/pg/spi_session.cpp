@@ -142,7 +142,8 @@ std::optional<std::string> SpiRows::text(uint64 row, int column) {
     if (!binary_value(row, column, TEXTOID, d)) return false;
     // A short value is read in place in the result tuple (alive until the next statement);
     // a toasted one is detoasted into the SPI connection's memory. Copied out below.
-    struct varlena* t = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+    struct varlena* t =
+        pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
     data = VARDATA_ANY(t);
     length = static_cast<int>(VARSIZE_ANY_EXHDR(t));
     return true;
