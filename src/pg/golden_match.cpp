@@ -42,9 +42,10 @@ CachedStatement lock_components(
 //    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
 //    index on records.roles. The matcher reads them only when the record has further roles.
 // Candidate rows carry the member's golden record, its identity columns, whether a human called
-// the pair distinct, and its further roles. UNION ALL without ORDER BY (and no parallel plan:
-// SPI plans are not parallel-safe here) returns the branches in order, as the 2 + N statements
-// this replaces did one after another.
+// the pair distinct, and its further roles. UNION ALL without ORDER BY returns the branches in
+// order (an Append runs its children one after another; SPI_prepare_cursor without
+// CURSOR_OPT_PARALLEL_OK never plans a parallel one), the order of the 2 + N statements this
+// replaces.
 CachedStatement record_and_candidates(
     "WITH s AS MATERIALIZED ("
     "  SELECT rec.*, (SELECT l.golden_id FROM dedupe.record_links l"
