@@ -23,23 +23,34 @@ COMMENT ON FUNCTION dedupe._roles_text(jsonb) IS
   'internal: a record''s further matching roles as text for the matcher';
 
 -- The blocks of the further roles in which the matcher looks for candidates: the same date of
--- birth, the same identifier, the same postcode and street. A block whose roles the record
--- lacks is left out. No SET search_path, so the planner can inline it: every name in it is
--- schema-qualified instead.
+-- birth, the same identifier, the same postcode and street, the same house number and street,
+-- the same house number and postcode.
+-- A block whose roles the record lacks (absent or JSON null) is left out; the order is fixed.
+-- One expression of immutable functions (jsonb_set, not the stable jsonb_build_object), without
+-- a subquery and without SET search_path, so the planner inlines it into the matcher's
+-- statements (as a subquery it was a separate SQL function, set up again on
+-- every execution of the matcher's per-record statement: 0.15 ms a record at 100k records).
+-- Every name in it is schema-qualified instead.
 CREATE FUNCTION dedupe._role_blocks(roles jsonb) RETURNS jsonb[] LANGUAGE sql IMMUTABLE
 PARALLEL SAFE AS $$
-  SELECT ARRAY(
-    SELECT b FROM (VALUES
-      (pg_catalog.jsonb_build_object('date_of_birth', roles OPERATOR(pg_catalog.->) 'date_of_birth')),
-      (pg_catalog.jsonb_build_object('identifier', roles OPERATOR(pg_catalog.->) 'identifier')),
-      (pg_catalog.jsonb_build_object('postcode', roles OPERATOR(pg_catalog.->) 'postcode',
-                                     'street', roles OPERATOR(pg_catalog.->) 'street')),
-      (pg_catalog.jsonb_build_object('house_number', roles OPERATOR(pg_catalog.->) 'house_number',
-                                     'street', roles OPERATOR(pg_catalog.->) 'street')),
-      (pg_catalog.jsonb_build_object('house_number', roles OPERATOR(pg_catalog.->) 'house_number',
-                                     'postcode', roles OPERATOR(pg_catalog.->) 'postcode'))) v(b)
-    WHERE NOT EXISTS (SELECT FROM pg_catalog.jsonb_each(b) e
-                       WHERE e.value OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb))
+  SELECT pg_catalog.array_remove(ARRAY[
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'date_of_birth' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_set('{}', '{date_of_birth}', roles OPERATOR(pg_catalog.->) 'date_of_birth') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'identifier' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_set('{}', '{identifier}', roles OPERATOR(pg_catalog.->) 'identifier') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'postcode' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+          AND roles OPERATOR(pg_catalog.->) 'street' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_set(pg_catalog.jsonb_set('{}', '{postcode}', roles OPERATOR(pg_catalog.->) 'postcode'),
+                                    '{street}', roles OPERATOR(pg_catalog.->) 'street') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'house_number' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+          AND roles OPERATOR(pg_catalog.->) 'street' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_set(pg_catalog.jsonb_set('{}', '{house_number}', roles OPERATOR(pg_catalog.->) 'house_number'),
+                                    '{street}', roles OPERATOR(pg_catalog.->) 'street') END,
+    CASE WHEN roles OPERATOR(pg_catalog.->) 'house_number' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+          AND roles OPERATOR(pg_catalog.->) 'postcode' OPERATOR(pg_catalog.<>) 'null'::pg_catalog.jsonb
+         THEN pg_catalog.jsonb_set(pg_catalog.jsonb_set('{}', '{house_number}', roles OPERATOR(pg_catalog.->) 'house_number'),
+                                    '{postcode}', roles OPERATOR(pg_catalog.->) 'postcode') END],
+    NULL::pg_catalog.jsonb)
 $$;
 COMMENT ON FUNCTION dedupe._role_blocks(jsonb) IS
   'internal: the further-role blocks (date of birth, identifier, postcode and street, house '
@@ -166,7 +177,9 @@ COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
 
 -- Recomputes a golden record's surviving values from its linked records; deletes it when
 -- no record is linked any more. Static SQL (one cached plan): each attribute's rule only
--- changes the sort keys, source priority and recency always break ties.
+-- changes the sort keys, source priority and recency always break ties. The same survivorship
+-- as dedupe._recompute_goldens below (keep the two in step), planned for one golden record:
+-- for one, this plan costs about 0.3 ms where the set-based one costs 0.45 ms.
 CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
@@ -237,6 +250,88 @@ COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '
   'dedupe.golden_overrides, dedupe.source_priority (canonical sources first) and '
   'dedupe.survivorship_rules';
+
+-- dedupe._recompute_golden for many golden records in one pass (the same survivorship, every
+-- step partitioned by golden record): the matcher recomputes the existing golden records a
+-- statement's rows joined once, here, after its last link (0.04 ms a golden record at 2,000).
+CREATE FUNCTION dedupe._recompute_goldens(goldens bigint[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+  empty bigint[];
+BEGIN
+  SELECT pg_catalog.array_agg(e.golden) INTO empty FROM pg_catalog.unnest(goldens) e(golden)
+   WHERE NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = e.golden);
+  IF empty IS NOT NULL THEN
+    UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = ANY (empty);
+    DELETE FROM dedupe.golden_records g WHERE g.golden_id = ANY (empty);
+  END IF;
+  WITH member_values AS (
+    SELECT l.golden_id, a.extra, a.attribute, a.value, p.priority,
+           coalesce(p.canonical, false) AS canonical, r.updated_at, r.record_id,
+           count(*) OVER (PARTITION BY l.golden_id, a.extra, a.attribute, a.value) AS frequency
+    FROM dedupe.record_links l
+    JOIN dedupe.records r USING (record_id)
+    LEFT JOIN dedupe.source_priority p USING (source)
+    CROSS JOIN LATERAL (VALUES (false, 'external_id', r.external_id), (false, 'email', r.email),
+                               (false, 'phone', r.phone), (false, 'first_name', r.first_name),
+                               (false, 'last_name', r.last_name), (false, 'company', r.company),
+                               (false, 'domain', r.domain), (false, 'country', r.country)
+                        UNION ALL
+                        SELECT true, e.key, e.value FROM pg_catalog.jsonb_each_text(r.attributes) e
+                       ) a(extra, attribute, value)
+    WHERE l.golden_id = ANY (goldens) AND a.value IS NOT NULL),
+  overrides AS (
+    SELECT o.golden_id,
+           o.attribute NOT IN ('external_id', 'email', 'phone', 'first_name', 'last_name', 'company',
+                               'domain', 'country') AS extra, o.attribute, o.value
+    FROM dedupe.golden_overrides o WHERE o.golden_id = ANY (goldens)),
+  survivors AS (
+    SELECT o.golden_id, o.extra, o.attribute, o.value FROM overrides o
+    UNION ALL
+    (SELECT DISTINCT ON (v.golden_id, v.extra, v.attribute) v.golden_id, v.extra, v.attribute, v.value
+    FROM member_values v LEFT JOIN dedupe.survivorship_rules s USING (attribute)
+    WHERE NOT EXISTS (SELECT FROM overrides o WHERE o.golden_id = v.golden_id AND o.extra = v.extra
+                                                AND o.attribute = v.attribute)
+    ORDER BY v.golden_id, v.extra, v.attribute,
+             v.canonical DESC,  -- a canonical source's value is never replaced by another's
+             CASE WHEN s.rule = 'most_frequent' THEN v.frequency END DESC NULLS LAST,
+             CASE WHEN s.rule = 'most_complete' THEN pg_catalog.length(v.value) END DESC NULLS LAST,
+             CASE WHEN s.rule = 'most_recent' THEN v.updated_at END DESC NULLS LAST,
+             v.priority NULLS LAST, v.updated_at DESC, v.record_id)),
+  -- One pass over the survivors, one new row version per golden record, and none when nothing
+  -- changed.
+  chosen AS (
+    SELECT golden_id,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'external_id') AS external_id,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'email') AS email,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'phone') AS phone,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'first_name') AS first_name,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'last_name') AS last_name,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'company') AS company,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'domain') AS domain,
+           max(value) FILTER (WHERE NOT extra AND attribute = 'country') AS country,
+           coalesce(pg_catalog.jsonb_object_agg(attribute, value) FILTER (WHERE extra), '{}') AS attributes
+    FROM survivors GROUP BY golden_id)
+  UPDATE dedupe.golden_records g SET
+    external_id = c.external_id, email = c.email, phone = c.phone, first_name = c.first_name,
+    last_name = c.last_name, company = c.company, domain = c.domain, country = c.country,
+    attributes = c.attributes,
+    full_name = nullif(pg_catalog.concat_ws(' ', c.first_name, c.last_name), ''),
+    key = CASE WHEN (g.external_id, g.phone, g.email) IS NOT DISTINCT FROM (c.external_id, c.phone, c.email)
+                    AND g.key IS NOT NULL
+               THEN g.key ELSE dedupe.try_match_key(c.external_id, c.phone, c.email) END,
+    updated_at = pg_catalog.now()
+  FROM chosen c
+  WHERE g.golden_id = c.golden_id
+    AND (g.external_id, g.email, g.phone, g.first_name, g.last_name, g.company, g.domain, g.country, g.attributes)
+        IS DISTINCT FROM
+        (c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company, c.domain, c.country, c.attributes);
+END $$;
+COMMENT ON FUNCTION dedupe._recompute_goldens(bigint[]) IS
+  'internal: survivorship for many golden records at once: recomputes their values from the '
+  'linked records per dedupe.golden_overrides, dedupe.source_priority (canonical sources first) '
+  'and dedupe.survivorship_rules; deletes those without members';
+
 
 -- Deletes staged records of a source (one source_pk, or all when NULL); the golden records
 -- they belonged to are recomputed from the members left (or removed). Separate statements,
@@ -318,8 +413,11 @@ COMMENT ON FUNCTION dedupe._live_golden(bigint) IS
 -- A record that leaves a golden record it was the only member of (an update made it someone
 -- else's, or a human approved that) takes that golden record along: it is absorbed, with a
 -- golden_merges row, so references issued for it follow.
+-- recompute => false (the matcher): a record that joins an existing golden record with an
+-- owner leaves its recomputation to the caller, who recomputes every golden record a statement
+-- joined in one pass (dedupe._recompute_goldens) before anything reads their values.
 CREATE FUNCTION dedupe._link(record bigint, golden bigint, rule text, score double precision,
-  actor name, explanation jsonb) RETURNS bigint
+  actor name, explanation jsonb, recompute boolean DEFAULT true) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   g dedupe.golden_records;
@@ -344,9 +442,16 @@ BEGIN
   VALUES (record, golden, rule, score, actor)
   ON CONFLICT (record_id) DO UPDATE SET golden_id = EXCLUDED.golden_id, rule = EXCLUDED.rule,
     score = EXCLUDED.score, linked_at = pg_catalog.clock_timestamp(), linked_by = EXCLUDED.linked_by;
-  PERFORM dedupe._recompute_golden(golden);
+  recompute := recompute OR wanted IS NULL OR previous IS NOT NULL;
+  IF recompute THEN
+    PERFORM dedupe._recompute_golden(golden);
+  END IF;
   -- The owner is chosen once, from the values the golden record starts with.
   SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
+  IF g.owner = '' AND NOT recompute THEN
+    PERFORM dedupe._recompute_golden(golden);
+    SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
+  END IF;
   IF g.owner = '' THEN
     UPDATE dedupe.golden_records gg SET owner = dedupe._owner_for(g) WHERE gg.golden_id = golden;
   END IF;
@@ -363,8 +468,9 @@ BEGIN
   END IF;
   RETURN golden;
 END $$;
-COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
-  'internal: links a record to a golden record (NULL: a new one) and audits it';
+COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb, boolean) IS
+  'internal: links a record to a golden record (NULL: a new one), recomputes it (unless the '
+  'caller will) and audits it';
 
 -- Records the matcher has no candidate for at all (no other record shares a key component,
 -- the full name or the name block) each start their own golden record: the same rows
@@ -460,5 +566,6 @@ COMMENT ON FUNCTION dedupe._open_review(bigint, text, bigint, bigint[], text, do
 
 REVOKE ALL ON FUNCTION dedupe._golden_gone(bigint), dedupe._lock_golden_records(bigint[]),
   dedupe._live_golden(bigint) FROM PUBLIC;
-REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._link(bigint, bigint, text, double precision, name, jsonb),
+REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._recompute_goldens(bigint[]),
+  dedupe._link(bigint, bigint, text, double precision, name, jsonb, boolean),
   dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) FROM PUBLIC;

@@ -28,32 +28,42 @@ CachedStatement lock_components(
     "  WHERE r.record_id = ANY ($1::pg_catalog.int8[]) AND c IS NOT NULL ORDER BY 1) s",
     1);
 
-CachedStatement record_state(
-    "SELECT rec.external_id, rec.email, rec.phone, rec.first_name, rec.last_name, rec.company,"
-    "  rec.domain, (SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = "
-    "rec.record_id),"
-    "  EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
-    "          AND q.status = 'open'),"
-    "  dedupe._roles_text(NULLIF(rec.roles, '{}'::pg_catalog.jsonb))"
-    " FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid",
-    1);
-
-// Records sharing a key component (GIN on records.key), then records with the same normalized
-// full name or its parts swapped (a form asking for surname first), then others of the name block
-// (phonetic surname and first initial); at most 50 of each name kind, so the exact namesakes are
-// never crowded out of a big block. Each branch reads the columns it needs from its index scan and
-// skips what an earlier branch found.
-CachedStatement candidates(
-    "WITH s AS MATERIALIZED (SELECT * FROM dedupe.records WHERE record_id = $1::pg_catalog.int8),"
+// Everything the matcher reads about one staged record, in one execution: the record's state
+// (row 1, kind 0: its identity columns, the golden record it is linked to, whether it waits in
+// the review queue, its further roles), then, when it is to be matched (not linked, or linked
+// with a changed identity, $2; and not already waiting for a human), its candidates:
+//  kind 1: records sharing a key component (GIN on records.key), then records with the same
+//    normalized full name or its parts swapped (a form asking for surname first), then others of
+//    the name block (phonetic surname and first initial); at most 50 of each name kind, so the
+//    exact namesakes are never crowded out of a big block. Each branch reads the columns it
+//    needs from its index scan and skips what an earlier branch found.
+//  kind 2: the records of each of its role blocks (the same date of birth, identifier, postcode
+//    and street, or house number and street: dedupe._role_blocks), so a typo in a name does not
+//    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
+//    index on records.roles. The matcher reads them only when the record has further roles.
+// Candidate rows carry the member's golden record, its identity columns, whether a human called
+// the pair distinct, and its further roles. UNION ALL without ORDER BY returns the branches in
+// order (an Append runs its children one after another; SPI_prepare_cursor without
+// CURSOR_OPT_PARALLEL_OK never plans a parallel one), the order of the 2 + N statements this
+// replaces.
+CachedStatement record_and_candidates(
+    "WITH s AS MATERIALIZED ("
+    "  SELECT rec.*, (SELECT l.golden_id FROM dedupe.record_links l"
+    "                 WHERE l.record_id = rec.record_id) AS linked,"
+    "         EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
+    "                 AND q.status = 'open') AS waiting"
+    "  FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid),"
+    " m AS MATERIALIZED (SELECT * FROM s"
+    "   WHERE CASE WHEN s.linked IS NULL THEN NOT s.waiting ELSE $2::pg_catalog.bool END),"
     " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "              r.company, r.domain, r.roles"
-    "       FROM dedupe.records r, s"
+    "       FROM dedupe.records r, m s"
     "       WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id OPERATOR(pg_catalog.<>) "
     "s.record_id"
     "       UNION ALL"
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
-    "        FROM dedupe.records r, s"
+    "        FROM dedupe.records r, m s"
     "        WHERE r.full_name OPERATOR(pg_catalog.=) ANY (ARRAY[s.full_name,"
     "              s.last_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) s.first_name])"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
@@ -61,38 +71,36 @@ CachedStatement candidates(
     "       UNION ALL"
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
-    "        FROM dedupe.records r, s"
+    "        FROM dedupe.records r, m s"
     "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50))"
-    " SELECT l.golden_id, c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company,"
-    "  c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
+    " SELECT 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone, s.first_name,"
+    "  s.last_name, s.company, s.domain, s.waiting,"
+    "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb))"
+    " FROM s"
+    " UNION ALL"
+    " SELECT 1::pg_catalog.int8, l.golden_id, c.external_id, c.email, c.phone, c.first_name,"
+    "  c.last_name, c.company, c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
     "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id),"
     "  dedupe._roles_text(NULLIF(c.roles, '{}'::pg_catalog.jsonb))"
-    " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id",
-    1);
-
-// A record with further roles also meets the records of each of its role blocks (the same date
-// of birth, identifier, postcode and street, or house number and street: dedupe._role_blocks),
-// so a typo in a name does
-// not hide the same person. One look-up per block, each a parameter of its own, so the plan
-// is the partial GIN index on records.roles whatever the block.
-CachedStatement role_blocks_of(
-    "SELECT pg_catalog.unnest(dedupe._role_blocks(roles))::pg_catalog.text FROM dedupe.records"
-    " WHERE record_id = $1::pg_catalog.int8",
-    1);
-
-CachedStatement role_block_candidates(
-    "SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
-    "  r.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
-    "                    WHERE d.record_id = $2::pg_catalog.int8 AND d.golden_id = l.golden_id),"
-    "  dedupe._roles_text(r.roles)"
-    " FROM dedupe.records r JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) "
+    " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
+    " UNION ALL"
+    " SELECT 2::pg_catalog.int8, x.golden_id, x.external_id, x.email, x.phone, x.first_name,"
+    "  x.last_name, x.company, x.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
+    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = x.golden_id),"
+    "  dedupe._roles_text(x.roles)"
+    " FROM m s CROSS JOIN LATERAL pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(block)"
+    " CROSS JOIN LATERAL ("
+    "   SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
+    "     r.domain, r.roles"
+    "   FROM dedupe.records r JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) "
     "r.record_id"
-    " WHERE r.roles OPERATOR(pg_catalog.@>) $1::pg_catalog.jsonb"
-    "   AND r.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
-    "   AND r.record_id OPERATOR(pg_catalog.<>) $2::pg_catalog.int8 LIMIT 50",
+    "   WHERE r.roles OPERATOR(pg_catalog.@>) b.block"
+    "     AND r.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
+    "     AND r.record_id OPERATOR(pg_catalog.<>) s.record_id LIMIT 50) x"
+    " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb",
     2);
 
 // The staged records that share nothing with any other record (key component, full name,
@@ -135,15 +143,45 @@ CachedStatement thresholds_query(
 
 CachedStatement link(
     "SELECT dedupe._link($1::pg_catalog.int8, $2::pg_catalog.int8, $3, $4::pg_catalog.float8,"
-    " $5::pg_catalog.name, $6::pg_catalog.jsonb)",
-    6);
+    " $5::pg_catalog.name, $6::pg_catalog.jsonb, $7::pg_catalog.bool)",
+    7);
 
 CachedStatement open_review(
     "SELECT dedupe._open_review($1::pg_catalog.int8, $2, $3::pg_catalog.int8,"
     " $4::pg_catalog.int8[], $5, $6::pg_catalog.float8, $7::pg_catalog.name, $8::pg_catalog.jsonb)",
     8);
 
+std::string array_text(const std::vector<int64_t>& ids) {
+  std::string out = "{";
+  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "}";
+}
+
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
+
+CachedStatement recompute_many("SELECT dedupe._recompute_goldens($1::pg_catalog.int8[])", 1);
+
+// The existing golden records that records of this flush joined, not recomputed yet: their
+// survivorship runs once, set-based, before anything reads their values (a review item's
+// high-value check, a merge, a detach) and at the end of the flush. Between two plain links
+// nothing reads golden values: candidates are read from records and record_links, and a link
+// to an existing golden record reads its owner only (which survivorship never changes).
+class PendingRecompute {
+ public:
+  void add(int64_t golden) {
+    if (seen_.insert(golden).second) goldens_.push_back(golden);
+  }
+  void flush() {
+    if (goldens_.empty()) return;
+    recompute_many.run({array_text(goldens_)});
+    goldens_.clear();
+    seen_.clear();
+  }
+
+ private:
+  std::vector<int64_t> goldens_;
+  std::set<int64_t> seen_;
+};
 
 CachedStatement other_members(
     "SELECT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = $2::pg_catalog.int8"
@@ -153,29 +191,16 @@ CachedStatement other_members(
 CachedStatement detach(
     "SELECT dedupe._detach($1::pg_catalog.int8, $2::pg_catalog.name, $3::pg_catalog.jsonb)", 3);
 
-Text value(int row, int column) {
-  char* v =
-      pg_call([&] { return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column); });
-  if (!v) return std::nullopt;
-  return std::string(v);
-}
-
 // A record as the matcher sees it: seven identity columns from first_column on, and the
-// further roles (dedupe._roles_text) in roles_column.
-golden::Person person_at(int row, int first_column, int roles_column) {
-  golden::Person p{value(row, first_column),     value(row, first_column + 1),
-                   value(row, first_column + 2), value(row, first_column + 3),
-                   value(row, first_column + 4), value(row, first_column + 5),
-                   value(row, first_column + 6), {}};
-  if (const Text roles = value(row, roles_column))
+// further roles (dedupe._roles_text) in roles_column, of row `row` of the last result.
+golden::Person person_at(uint64 row, int first_column, int roles_column) {
+  golden::Person p{SpiRows::text(row, first_column),     SpiRows::text(row, first_column + 1),
+                   SpiRows::text(row, first_column + 2), SpiRows::text(row, first_column + 3),
+                   SpiRows::text(row, first_column + 4), SpiRows::text(row, first_column + 5),
+                   SpiRows::text(row, first_column + 6), {}};
+  if (const Text roles = SpiRows::text(row, roles_column))
     p.more = golden::more_roles(decode_more_roles(*roles));
   return p;
-}
-
-std::string array_text(const std::vector<int64_t>& ids) {
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
 }
 
 CachedStatement write_path_model_version(
@@ -197,67 +222,76 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
                    actor, explanation});
 }
 
-// Appends the candidates the last query returned (golden id, the member's identity columns,
-// whether a human called them distinct, the member's further roles).
-void read_candidates(uint64 rows, std::vector<golden::Candidate>& found) {
-  for (uint64 i = 0; i < rows; ++i) {
-    golden::Candidate c;
-    c.golden_id = std::stoll(*value(static_cast<int>(i), 1));
-    c.member = person_at(static_cast<int>(i), 2, 10);
-    c.distinct = value(static_cast<int>(i), 9) == Text("t");
-    found.push_back(std::move(c));
-  }
-}
+enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2 };
 
-void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
+void match_one(const StagedMatch& staged, const WritePathPolicy& policy,
+               PendingRecompute& pending) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
-  if (record_state.run({id}) != 1) return;  // invalid (flagged) records are not matched
-  const golden::Person person = person_at(0, 1, 10);
-  const Text linked_to = value(0, 8);
-  const bool waiting = value(0, 9) == Text("t");
+  const uint64 rows =
+      record_and_candidates.run({id, std::string(staged.identity_changed ? "t" : "f")});
+  if (rows == 0) return;  // invalid (flagged) records are not matched
+  if (SpiRows::int8(0, 1) != std::optional<int64_t>(kState))
+    throw Error("XX000", "the matcher's first row is not the record's state");
+  const golden::Person person = person_at(0, 3, 11);
+  const std::optional<int64_t> linked_to = SpiRows::int8(0, 2);
+  const bool waiting = SpiRows::boolean(0, 10).value_or(false);
+  // The candidates, read before any other statement replaces the result. Role-block
+  // candidates count only for a record with further roles.
+  std::vector<golden::Candidate> found;
+  for (uint64 i = 1; i < rows; ++i) {
+    if (SpiRows::int8(i, 1) == std::optional<int64_t>(kRoleBlockCandidate) && person.more.empty())
+      continue;
+    golden::Candidate c;
+    c.golden_id = SpiRows::int8(i, 2).value();
+    c.member = person_at(i, 3, 11);
+    c.distinct = SpiRows::boolean(i, 10).value_or(false);
+    found.push_back(std::move(c));
+  }
   // An update of a linked record: its golden values follow. When its identity changed it is
   // matched again below: with other members it leaves if the new values point elsewhere; as the
   // only member it joins (or is reviewed against) the golden record they point to, and its old
   // one is absorbed (a new person in an empty golden record is the same golden record).
   if (linked_to && !staged.identity_changed) {
-    recompute.run({linked_to});
+    pending.flush();
+    recompute.run({std::to_string(*linked_to)});
     return;
   }
-  const bool only_member =
-      linked_to && other_members.run({id, linked_to}) == 1 && value(0, 1) == Text("f");
+  const bool only_member = linked_to && other_members.run({id, std::to_string(*linked_to)}) == 1 &&
+                           SpiRows::boolean(0, 1) == std::optional<bool>(false);
   if (!linked_to && waiting) return;  // already waiting for a human
 
-  std::vector<golden::Candidate> found;
-  read_candidates(candidates.run({id}), found);
-  if (!person.more.empty()) {
-    std::vector<std::string> blocks;
-    const uint64 n = role_blocks_of.run({id});
-    for (uint64 i = 0; i < n; ++i) blocks.push_back(*value(static_cast<int>(i), 1));
-    for (const std::string& block : blocks)
-      read_candidates(role_block_candidates.run({block, id}), found);
-  }
   const golden::Decision d = golden::decide(person, found, policy.thresholds, policy.model);
   const std::string explanation = golden::to_json(d);
   const std::string score = std::to_string(d.score);
+  // A record that was not linked and is linked now (to an existing or a new golden record)
+  // reads no other golden record's values; everything else may.
+  if (linked_to || d.action == golden::Action::kReview) pending.flush();
   if (only_member && d.action != golden::Action::kLink) {
-    recompute.run({*linked_to});  // stays in its golden record until a human decides
+    recompute.run(
+        {std::to_string(*linked_to)});  // stays in its golden record until a human decides
     if (d.action == golden::Action::kReview) open_review_for(id, d, score, actor, explanation);
     return;
   }
   if (linked_to && !only_member) {
-    if (d.action == golden::Action::kLink && std::to_string(d.golden_id) == *linked_to) {
-      recompute.run({*linked_to});
+    if (d.action == golden::Action::kLink && d.golden_id == *linked_to) {
+      recompute.run({std::to_string(*linked_to)});
       return;
     }
     detach.run({id, actor, explanation});  // the evidence no longer points at its golden record
   }
   switch (d.action) {
     case golden::Action::kLink:
-      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation});
+      if (linked_to) {
+        link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "t"});
+      } else {
+        // joined an existing golden record: recomputed with the others of the flush
+        link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "f"});
+        pending.add(SpiRows::int8(0, 1).value());
+      }
       break;
     case golden::Action::kNewGolden:
-      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
+      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation, "t"});
       break;
     case golden::Action::kReview:
       // A record waiting for a human is still someone: it starts a golden record of its own
@@ -267,9 +301,9 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy) {
       // say) joins the one it matches best, and the item proposes merging the others into it.
       if (!linked_to && d.joins_while_reviewed)
         link.run({id, std::to_string(d.golden_id), "match_probability:in_review", score, actor,
-                  explanation});
+                  explanation, "t"});
       else if (!linked_to)
-        link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation});
+        link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation, "t"});
       open_review_for(id, d, score, actor, explanation);
       break;
   }
@@ -283,7 +317,7 @@ std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& s
   std::set<int64_t> handled;
   if (staged.size() < 2) return handled;  // one row: the ordinary path costs the same
   const uint64 n = without_candidates.run({array_text(ids)});
-  for (uint64 i = 0; i < n; ++i) handled.insert(std::stoll(*value(static_cast<int>(i), 1)));
+  for (uint64 i = 0; i < n; ++i) handled.insert(SpiRows::int8(i, 1).value());
   if (handled.empty()) return handled;
   // The decision the matcher makes for a record with no candidate, explained once.
   const std::string explanation =
@@ -306,11 +340,12 @@ WritePathPolicy read_write_path_policy() {
   SpiSession spi;
   WritePathPolicy policy{golden::Thresholds{}, golden::cold_start_model()};
   if (thresholds_query.run({}) == 1) {
-    if (const Text review = value(0, 1)) policy.thresholds.review = std::stod(*review);
-    if (const Text auto_link = value(0, 2)) policy.thresholds.auto_link = std::stod(*auto_link);
+    if (const Text review = SpiRows::text(0, 1)) policy.thresholds.review = std::stod(*review);
+    if (const Text auto_link = SpiRows::text(0, 2))
+      policy.thresholds.auto_link = std::stod(*auto_link);
   }
   if (write_path_model_version.run({}) == 1) {
-    const std::string version = value(0, 1).value_or("");
+    const std::string version = SpiRows::text(0, 1).value_or("");
     if (!stored_model.model || stored_model.version != version)
       stored_model = {version, load_model("write_path")};
     policy.model = *stored_model.model;
@@ -326,11 +361,13 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   const WritePathPolicy policy = read_write_path_policy();
   // a row staged twice in one statement is matched once
   std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, policy);
+  PendingRecompute pending;
   for (const StagedMatch& s : staged) {
     if (!done.insert(s.record_id).second) continue;
     check_for_interrupts();
-    match_one(s, policy);
+    match_one(s, policy, pending);
   }
+  pending.flush();
 }
 
 }  // namespace dedupe::pg

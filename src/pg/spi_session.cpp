@@ -92,4 +92,64 @@ std::optional<std::string> CachedStatement::first_value() {
   return std::string(v);
 }
 
+namespace {
+
+// The column's Datum, after checking the row, the column and its type; false when NULL.
+// Runs inside pg_call (elog raises).
+bool binary_value(uint64 row, int column, Oid wanted, Datum& out) {
+  if (!SPI_tuptable || row >= SPI_processed) elog(ERROR, "no result row %lu", (unsigned long)row);
+  TupleDesc desc = SPI_tuptable->tupdesc;
+  if (column < 1 || column > desc->natts) elog(ERROR, "no result column %d", column);
+  const Oid type = TupleDescAttr(desc, column - 1)->atttypid;
+  if (type != wanted && !(wanted == TEXTOID && type == VARCHAROID))
+    elog(ERROR, "result column %d is of type %u, read as %u", column, type, wanted);
+  bool isnull = false;
+  out = SPI_getbinval(SPI_tuptable->vals[row], desc, column, &isnull);
+  return !isnull;
+}
+
+}  // namespace
+
+std::optional<int64_t> SpiRows::int8(uint64 row, int column) {
+  int64_t v = 0;
+  const bool present = pg_call([&] {
+    Datum d;
+    if (!binary_value(row, column, INT8OID, d)) return false;
+    v = DatumGetInt64(d);
+    return true;
+  });
+  if (!present) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> SpiRows::boolean(uint64 row, int column) {
+  bool v = false;
+  const bool present = pg_call([&] {
+    Datum d;
+    if (!binary_value(row, column, BOOLOID, d)) return false;
+    v = DatumGetBool(d);
+    return true;
+  });
+  if (!present) return std::nullopt;
+  return v;
+}
+
+std::optional<std::string> SpiRows::text(uint64 row, int column) {
+  const char* data = nullptr;
+  int length = 0;
+  const bool present = pg_call([&] {
+    Datum d;
+    if (!binary_value(row, column, TEXTOID, d)) return false;
+    // A short value is read in place in the result tuple (alive until the next statement);
+    // a toasted one is detoasted into the SPI connection's memory. Copied out below.
+    struct varlena* t =
+        pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+    data = VARDATA_ANY(t);
+    length = static_cast<int>(VARSIZE_ANY_EXHDR(t));
+    return true;
+  });
+  if (!present) return std::nullopt;
+  return std::string(data, static_cast<size_t>(length));
+}
+
 }  // namespace dedupe::pg

@@ -1,6 +1,7 @@
 // SPI from C++: a connection scoped to an object, and statements prepared once per backend.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,18 @@ class CachedStatement {
 
   void prepare(Oid param_type);
   uint64 execute(std::vector<Datum>& values, std::vector<char>& nulls);
+};
+
+// Typed reads of the last result (SPI_tuptable) with SPI_getbinval: the Datum as the query
+// typed it, no output function and no text to parse back. Rows and columns are checked; a
+// column of another type than the read asks for is an internal error (XX000), not a guess.
+// Columns are 1-based, as SPI numbers them.
+class SpiRows {
+ public:
+  static std::optional<int64_t> int8(uint64 row, int column);
+  static std::optional<bool> boolean(uint64 row, int column);
+  // text (or varchar): the bytes, copied out of the tuple.
+  static std::optional<std::string> text(uint64 row, int column);
 };
 
 }  // namespace dedupe::pg
