@@ -299,11 +299,12 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy,
       // it into the golden record the evidence points at. A conflict the model found (several
       // golden records above the link threshold, likely one person, as batch's clusters would
       // say) joins the one it matches best, and the item proposes merging the others into it.
-      if (!linked_to && d.joins_while_reviewed)
-        link.run({id, std::to_string(d.golden_id), "match_probability:in_review", score, actor,
-                  explanation, "t"});
-      else if (!linked_to)
-        link.run({id, std::nullopt, "new_golden_record:in_review", score, actor, explanation, "t"});
+      if (!linked_to) {
+        const bool joins = d.joins_while_reviewed;
+        link.run({id, joins ? Text(std::to_string(d.golden_id)) : std::nullopt,
+                  joins ? "match_probability:in_review" : "new_golden_record:in_review", score,
+                  actor, explanation, "t"});
+      }
       open_review_for(id, d, score, actor, explanation);
       break;
   }

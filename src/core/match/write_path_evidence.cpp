@@ -57,16 +57,16 @@ WritePathEvidence write_path_evidence(const RecordSet& set, uint32_t a, uint32_t
     if (const char* rule = link_rule(d.rule)) return {EvidenceKind::kLink, rule, 0};
   // A shared mailbox whose names contradict, a shared phone whose names do not agree (a
   // family, a switchboard): left out of the score, the other roles decide.
-  const bool email_ignored = (shared & role_bit(Role::kEmail)) &&
-                             golden::compare_names(pa, pb) == golden::Names::kContradict;
+  const golden::Names names = golden::compare_names(pa, pb);
+  const bool email_ignored =
+      (shared & role_bit(Role::kEmail)) && names == golden::Names::kContradict;
   const bool phone_ignored =
       (shared & role_bit(Role::kPhone)) && !golden::phone_is_evidence(pa, pb);
   if (email_ignored || phone_ignored)
     return {EvidenceKind::kIgnoreKeys,
-            email_ignored ? "same_email_names_contradict"
-            : golden::compare_names(pa, pb) == golden::Names::kContradict
-                ? "same_phone_names_contradict"
-                : "same_phone_names_disagree",
+            email_ignored                         ? "same_email_names_contradict"
+            : names == golden::Names::kContradict ? "same_phone_names_contradict"
+                                                  : "same_phone_names_disagree",
             (email_ignored ? role_bit(Role::kEmail) : 0u) |
                 (phone_ignored ? role_bit(Role::kPhone) : 0u)};
   return {};
