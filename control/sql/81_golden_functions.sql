@@ -446,6 +446,59 @@ COMMENT ON FUNCTION dedupe._new_golden_records(bigint[], name, jsonb) IS
   'internal: a new golden record for each record that has no match candidate, set-based';
 REVOKE ALL ON FUNCTION dedupe._new_golden_records(bigint[], name, jsonb) FROM PUBLIC;
 
+-- The plain decisions of one flush, written set-based: records that were in no golden record
+-- join an existing one or start a new one, as dedupe._link(record, golden, ...) would one by
+-- one. goldens[i] > 0 names an existing golden record (followed through merges and locked FOR
+-- KEY SHARE, in id order, as _link does); goldens[i] = -k names the k-th new golden record of
+-- this call, shared by every record that names it. Links, audit rows and survivorship are one
+-- statement each. Returns the new golden records' ids, the k-th at position k.
+CREATE FUNCTION dedupe._link_many(records bigint[], goldens bigint[], rules text[],
+  scores double precision[], actors name[], explanations jsonb[]) RETURNS bigint[]
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  fresh bigint[];
+  targets bigint[];
+BEGIN
+  WITH created AS (
+    INSERT INTO dedupe.golden_records (owner)
+    SELECT '' FROM pg_catalog.generate_series(1, (SELECT coalesce(max(-g), 0) FROM unnest(goldens) g))
+    RETURNING golden_id)
+  SELECT coalesce(pg_catalog.array_agg(c.golden_id ORDER BY c.golden_id), '{}') INTO fresh FROM created c;
+  -- A golden record merged away since the matcher read it: its survivor (rare: one look-up each).
+  WITH locked AS MATERIALIZED (
+    SELECT gr.golden_id FROM dedupe.golden_records gr
+    WHERE gr.golden_id IN (SELECT g FROM unnest(goldens) g WHERE g > 0)
+    ORDER BY gr.golden_id FOR KEY SHARE)
+  SELECT pg_catalog.array_agg(CASE WHEN u.g < 0 THEN fresh[-u.g]
+                                   WHEN l.golden_id IS NOT NULL THEN u.g
+                                   ELSE dedupe._live_golden(u.g) END ORDER BY u.i)
+    INTO targets FROM unnest(goldens) WITH ORDINALITY u(g, i) LEFT JOIN locked l ON l.golden_id = u.g;
+  PERFORM dedupe._golden_gone(u.g) FROM unnest(goldens, targets) u(g, t) WHERE u.t IS NULL;
+  WITH input AS (
+    SELECT * FROM unnest(records, targets, rules, scores, actors, explanations)
+      WITH ORDINALITY i(record_id, golden_id, rule, score, actor, explanation, n)),
+  links AS (
+    INSERT INTO dedupe.record_links (record_id, golden_id, rule, score, linked_by)
+    SELECT i.record_id, i.golden_id, i.rule, i.score, i.actor FROM input i ORDER BY i.n
+    ON CONFLICT (record_id) DO UPDATE SET golden_id = EXCLUDED.golden_id, rule = EXCLUDED.rule,
+      score = EXCLUDED.score, linked_at = pg_catalog.clock_timestamp(), linked_by = EXCLUDED.linked_by)
+  INSERT INTO dedupe.audit_log (actor, source, source_pk, record_id, decision, rule, score, inputs)
+  SELECT i.actor, r.source, r.source_pk, i.record_id, 'linked', i.rule, i.score,
+         coalesce(i.explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', i.golden_id)
+  FROM input i JOIN dedupe.records r ON r.record_id = i.record_id ORDER BY i.n;
+  targets := ARRAY(SELECT DISTINCT t FROM unnest(targets) t ORDER BY t);
+  PERFORM dedupe._recompute_goldens(targets);
+  -- The owner is chosen once, from the values a golden record starts with.
+  UPDATE dedupe.golden_records g SET owner = dedupe._owner_for(g)
+   WHERE g.golden_id = ANY (targets) AND g.owner = '';
+  RETURN fresh;
+END $$;
+COMMENT ON FUNCTION dedupe._link_many(bigint[], bigint[], text[], double precision[], name[], jsonb[]) IS
+  'internal: links many records, each to an existing golden record or to one of the new golden '
+  'records it creates, audits and recomputes them, set-based';
+REVOKE ALL ON FUNCTION dedupe._link_many(bigint[], bigint[], text[], double precision[], name[], jsonb[])
+  FROM PUBLIC;
+
 -- A linked record whose identity changed so that it no longer belongs to its golden record
 -- leaves it (the matcher then links, reviews or starts a new golden record for it).
 CREATE FUNCTION dedupe._detach(record bigint, actor name, explanation jsonb) RETURNS bigint

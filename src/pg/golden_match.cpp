@@ -28,6 +28,13 @@ CachedStatement lock_components(
     "  WHERE r.record_id = ANY ($1::pg_catalog.int8[]) AND c IS NOT NULL ORDER BY 1) s",
     1);
 
+// A candidate of record s: a record written before it, or one already in a golden record. A
+// record of the same flush with a higher id is left out (matched in record order, one INSERT
+// at a time would not have written it yet); inside LIMIT, so it takes no place of one that counts.
+#define EARLIER_OR_LINKED                                                                        \
+  "(r.record_id OPERATOR(pg_catalog.<) s.record_id OR EXISTS (SELECT FROM dedupe.record_links x" \
+  " WHERE x.record_id OPERATOR(pg_catalog.=) r.record_id))"
+
 // Everything the matcher reads about one staged record, in one execution: the record's state
 // (row 1, kind 0: its identity columns, the golden record it is linked to, whether it waits in
 // the review queue, its further roles), then, when it is to be matched (not linked, or linked
@@ -41,9 +48,10 @@ CachedStatement lock_components(
 //    and street, or house number and street: dedupe._role_blocks), so a typo in a name does not
 //    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
 //    index on records.roles. The matcher reads them only when the record has further roles.
-// Candidate rows carry the member's golden record, its identity columns, whether a human called
-// the pair distinct, and its further roles. UNION ALL without ORDER BY returns the branches in
-// order (an Append runs its children one after another; SPI_prepare_cursor without
+// Candidate rows carry the member's golden record (NULL when it is not linked yet: PendingLinks
+// knows it), its identity columns, its further roles and its record id; kind 3 rows name the
+// golden records a human called distinct from this record. UNION ALL without ORDER BY returns the
+// branches in order (an Append runs its children one after another; SPI_prepare_cursor without
 // CURSOR_OPT_PARALLEL_OK never plans a parallel one), the order of the 2 + N statements this
 // replaces.
 CachedStatement record_and_candidates(
@@ -59,7 +67,7 @@ CachedStatement record_and_candidates(
     "              r.company, r.domain, r.roles"
     "       FROM dedupe.records r, m s"
     "       WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id OPERATOR(pg_catalog.<>) "
-    "s.record_id"
+    "s.record_id AND " EARLIER_OR_LINKED
     "       UNION ALL"
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
@@ -67,7 +75,8 @@ CachedStatement record_and_candidates(
     "        WHERE r.full_name OPERATOR(pg_catalog.=) ANY (ARRAY[s.full_name,"
     "              s.last_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) s.first_name])"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
-    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50)"
+    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
+    " LIMIT 50)"
     "       UNION ALL"
     "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
@@ -75,33 +84,39 @@ CachedStatement record_and_candidates(
     "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
-    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE LIMIT 50))"
+    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
+    " LIMIT 50))"
     " SELECT 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone, s.first_name,"
     "  s.last_name, s.company, s.domain, s.waiting,"
-    "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb))"
+    "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb)), NULL::pg_catalog.int8"
     " FROM s"
     " UNION ALL"
     " SELECT 1::pg_catalog.int8, l.golden_id, c.external_id, c.email, c.phone, c.first_name,"
-    "  c.last_name, c.company, c.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
-    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = l.golden_id),"
-    "  dedupe._roles_text(NULLIF(c.roles, '{}'::pg_catalog.jsonb))"
-    " FROM c JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
+    "  c.last_name, c.company, c.domain, NULL::pg_catalog.bool,"
+    "  dedupe._roles_text(NULLIF(c.roles, '{}'::pg_catalog.jsonb)), c.record_id"
+    " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
     " UNION ALL"
     " SELECT 2::pg_catalog.int8, x.golden_id, x.external_id, x.email, x.phone, x.first_name,"
-    "  x.last_name, x.company, x.domain, EXISTS (SELECT FROM dedupe.distinct_pairs d"
-    "                    WHERE d.record_id = $1::pg_catalog.int8 AND d.golden_id = x.golden_id),"
-    "  dedupe._roles_text(x.roles)"
+    "  x.last_name, x.company, x.domain, NULL::pg_catalog.bool, dedupe._roles_text(x.roles),"
+    "  x.record_id"
     " FROM m s CROSS JOIN LATERAL pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(block)"
     " CROSS JOIN LATERAL ("
     "   SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
-    "     r.domain, r.roles"
-    "   FROM dedupe.records r JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) "
-    "r.record_id"
+    "     r.domain, r.roles, r.record_id"
+    "   FROM dedupe.records r LEFT JOIN dedupe.record_links l"
+    "     ON l.record_id OPERATOR(pg_catalog.=) r.record_id"
     "   WHERE r.roles OPERATOR(pg_catalog.@>) b.block"
     "     AND r.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
-    "     AND r.record_id OPERATOR(pg_catalog.<>) s.record_id LIMIT 50) x"
-    " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb",
+    "     AND r.record_id OPERATOR(pg_catalog.<>) s.record_id AND r.valid"
+    "     AND (l.record_id IS NOT NULL OR r.record_id OPERATOR(pg_catalog.<) s.record_id) LIMIT "
+    "50) x"
+    " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
+    " UNION ALL"
+    " SELECT 3::pg_catalog.int8, d.golden_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    "  NULL"
+    " FROM m s JOIN dedupe.distinct_pairs d ON d.record_id OPERATOR(pg_catalog.=) s.record_id",
     2);
+#undef EARLIER_OR_LINKED
 
 // The staged records that share nothing with any other record (key component, full name,
 // name block, role block): their decision is "new golden record" whatever order they are
@@ -159,28 +174,52 @@ std::string array_text(const std::vector<int64_t>& ids) {
 
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
 
-CachedStatement recompute_many("SELECT dedupe._recompute_goldens($1::pg_catalog.int8[])", 1);
+CachedStatement link_many(
+    "SELECT u.fresh FROM pg_catalog.unnest(dedupe._link_many($1::pg_catalog.int8[],"
+    " $2::pg_catalog.int8[], $3, $4::pg_catalog.float8[], $5::pg_catalog.name[],"
+    " $6::pg_catalog.jsonb[])) WITH ORDINALITY u(fresh, k) ORDER BY u.k",
+    6);
 
-// The existing golden records that records of this flush joined, not recomputed yet: their
-// survivorship runs once, set-based, before anything reads their values (a review item's
-// high-value check, a merge, a detach) and at the end of the flush. Between two plain links
-// nothing reads golden values: candidates are read from records and record_links, and a link
-// to an existing golden record reads its owner only (which survivorship never changes).
-class PendingRecompute {
+// The plain decisions of a flush (a record that was in no golden record joins one, or starts
+// its own), kept until something reads what they would write and then written set-based by
+// dedupe._link_many: links, audit rows and survivorship in one statement each instead of one
+// _link call per record. Until then the records they name are candidates with the golden
+// record decided for them (golden_of); a new golden record is a placeholder, -1, -2, ...
+class PendingLinks {
  public:
-  void add(int64_t golden) {
-    if (seen_.insert(golden).second) goldens_.push_back(golden);
+  void add(int64_t record, std::optional<int64_t> golden, const std::string& rule,
+           const std::string& score, const std::string& actor, const std::string& explanation) {
+    const int64_t target = golden ? *golden : -static_cast<int64_t>(++fresh_);
+    golden_of_[record] = target;
+    columns_[0].push_back(std::to_string(record));
+    columns_[1].push_back(std::to_string(target));
+    columns_[2].push_back(rule);
+    columns_[3].push_back(score);
+    columns_[4].push_back(actor);
+    columns_[5].push_back(explanation);
   }
-  void flush() {
-    if (goldens_.empty()) return;
-    recompute_many.run({array_text(goldens_)});
-    goldens_.clear();
-    seen_.clear();
+  std::optional<int64_t> golden_of(int64_t record) const {
+    const auto it = golden_of_.find(record);
+    return it == golden_of_.end() ? std::nullopt : std::optional<int64_t>(it->second);
+  }
+  // Writes what is pending; returns the ids the placeholders became (-k at k - 1).
+  std::vector<int64_t> write() {
+    std::vector<int64_t> created;
+    if (golden_of_.empty()) return created;
+    const uint64 n = link_many.run_columns(columns_);
+    for (uint64 i = 0; i < n; ++i) created.push_back(SpiRows::int8(i, 1).value());
+    if (created.size() != fresh_)
+      throw Error("XX000", "dedupe._link_many created too few golden records");
+    golden_of_.clear();
+    for (auto& column : columns_) column.clear();
+    fresh_ = 0;
+    return created;
   }
 
  private:
-  std::vector<int64_t> goldens_;
-  std::set<int64_t> seen_;
+  std::map<int64_t, int64_t> golden_of_;
+  std::vector<std::vector<std::optional<std::string>>> columns_{6};
+  size_t fresh_ = 0;
 };
 
 CachedStatement other_members(
@@ -222,10 +261,15 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
                    actor, explanation});
 }
 
-enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2 };
+enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2, kDistinctGolden = 3 };
 
-void match_one(const StagedMatch& staged, const WritePathPolicy& policy,
-               PendingRecompute& pending) {
+// A placeholder of PendingLinks in a decision made before they were written, as the golden
+// record it became.
+int64_t written_golden(int64_t golden, const std::vector<int64_t>& created) {
+  return golden < 0 ? created.at(static_cast<size_t>(-golden - 1)) : golden;
+}
+
+void match_one(const StagedMatch& staged, const WritePathPolicy& policy, PendingLinks& pending) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
   const uint64 rows =
@@ -237,36 +281,58 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy,
   const std::optional<int64_t> linked_to = SpiRows::int8(0, 2);
   const bool waiting = SpiRows::boolean(0, 10).value_or(false);
   // The candidates, read before any other statement replaces the result. Role-block
-  // candidates count only for a record with further roles.
+  // candidates count only for a record with further roles. A candidate matched earlier in
+  // this flush has the golden record decided for it, not written yet.
   std::vector<golden::Candidate> found;
+  std::set<int64_t> distinct_goldens;
   for (uint64 i = 1; i < rows; ++i) {
-    if (SpiRows::int8(i, 1) == std::optional<int64_t>(kRoleBlockCandidate) && person.more.empty())
+    const int64_t kind = SpiRows::int8(i, 1).value();
+    if (kind == kDistinctGolden) {
+      distinct_goldens.insert(SpiRows::int8(i, 2).value());
       continue;
+    }
+    if (kind == kRoleBlockCandidate && person.more.empty()) continue;
+    std::optional<int64_t> golden = SpiRows::int8(i, 2);
+    if (!golden) golden = pending.golden_of(SpiRows::int8(i, 12).value());
+    if (!golden) continue;  // in no golden record: waits in the match queue, say
     golden::Candidate c;
-    c.golden_id = SpiRows::int8(i, 2).value();
+    c.golden_id = *golden;
     c.member = person_at(i, 3, 11);
-    c.distinct = SpiRows::boolean(i, 10).value_or(false);
     found.push_back(std::move(c));
   }
+  for (golden::Candidate& c : found) c.distinct = distinct_goldens.count(c.golden_id) > 0;
+
+  if (!linked_to && waiting) return;  // already waiting for a human
+  golden::Decision d;
+  if (!linked_to || staged.identity_changed) {
+    d = golden::decide(person, found, policy.thresholds, policy.model);
+    // The common case waits for the flush's set-based write.
+    if (!linked_to && d.action != golden::Action::kReview) {
+      pending.add(
+          staged.record_id,
+          d.action == golden::Action::kLink ? std::optional<int64_t>(d.golden_id) : std::nullopt,
+          d.action == golden::Action::kLink ? d.rule : "new_golden_record:" + d.rule,
+          std::to_string(d.score), actor, golden::to_json(d));
+      return;
+    }
+  }
+  // Everything else reads golden records or membership: what is pending is written first.
+  const std::vector<int64_t> created = pending.write();
+  d.golden_id = written_golden(d.golden_id, created);
+  for (int64_t& g : d.conflicting) g = written_golden(g, created);
+
   // An update of a linked record: its golden values follow. When its identity changed it is
-  // matched again below: with other members it leaves if the new values point elsewhere; as the
+  // matched again: with other members it leaves if the new values point elsewhere; as the
   // only member it joins (or is reviewed against) the golden record they point to, and its old
   // one is absorbed (a new person in an empty golden record is the same golden record).
   if (linked_to && !staged.identity_changed) {
-    pending.flush();
     recompute.run({std::to_string(*linked_to)});
     return;
   }
   const bool only_member = linked_to && other_members.run({id, std::to_string(*linked_to)}) == 1 &&
                            SpiRows::boolean(0, 1) == std::optional<bool>(false);
-  if (!linked_to && waiting) return;  // already waiting for a human
-
-  const golden::Decision d = golden::decide(person, found, policy.thresholds, policy.model);
   const std::string explanation = golden::to_json(d);
   const std::string score = std::to_string(d.score);
-  // A record that was not linked and is linked now (to an existing or a new golden record)
-  // reads no other golden record's values; everything else may.
-  if (linked_to || d.action == golden::Action::kReview) pending.flush();
   if (only_member && d.action != golden::Action::kLink) {
     recompute.run(
         {std::to_string(*linked_to)});  // stays in its golden record until a human decides
@@ -282,13 +348,7 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy,
   }
   switch (d.action) {
     case golden::Action::kLink:
-      if (linked_to) {
-        link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "t"});
-      } else {
-        // joined an existing golden record: recomputed with the others of the flush
-        link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "f"});
-        pending.add(SpiRows::int8(0, 1).value());
-      }
+      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "t"});
       break;
     case golden::Action::kNewGolden:
       link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation, "t"});
@@ -362,13 +422,19 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   const WritePathPolicy policy = read_write_path_policy();
   // a row staged twice in one statement is matched once
   std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, policy);
-  PendingRecompute pending;
-  for (const StagedMatch& s : staged) {
+  // In record order, which is the order they were written in: each sees those before it, as
+  // it would have one INSERT at a time, and none after it.
+  std::vector<StagedMatch> in_order(staged.begin(), staged.end());
+  std::stable_sort(
+      in_order.begin(), in_order.end(),
+      [](const StagedMatch& a, const StagedMatch& b) { return a.record_id < b.record_id; });
+  PendingLinks pending;
+  for (const StagedMatch& s : in_order) {
     if (!done.insert(s.record_id).second) continue;
     check_for_interrupts();
     match_one(s, policy, pending);
   }
-  pending.flush();
+  pending.write();
 }
 
 }  // namespace dedupe::pg
