@@ -77,7 +77,7 @@ COMMENT ON TABLE dedupe.records IS
 -- list is scanned linearly by every look-up until VACUUM merges it.
 CREATE INDEX records_key_idx ON dedupe.records USING gin (key) WITH (fastupdate = off);
 CREATE INDEX records_full_name_idx ON dedupe.records (full_name);
-CREATE INDEX records_name_block_idx ON dedupe.records (name_block);
+CREATE INDEX records_name_block_idx ON dedupe.records (name_block, record_id);
 -- The matcher's blocks over the further roles (dedupe._role_blocks): containment look-ups.
 -- Partial: records of tables that map no further role are not in it, and its size tells the
 -- planner that a look-up here is cheap.

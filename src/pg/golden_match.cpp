@@ -78,14 +78,15 @@ CachedStatement record_and_candidates(
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
     " LIMIT 50)"
     "       UNION ALL"
-    "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "       SELECT x.* FROM m s CROSS JOIN LATERAL ("
+    "        SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
-    "        FROM dedupe.records r, m s"
+    "        FROM dedupe.records r"
     "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
-    " LIMIT 50))"
+    "        ORDER BY r.record_id LIMIT 50) x)"
     " SELECT 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone, s.first_name,"
     "  s.last_name, s.company, s.domain, s.waiting,"
     "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb)), NULL::pg_catalog.int8"
