@@ -454,7 +454,7 @@ REVOKE ALL ON FUNCTION dedupe._new_golden_records(bigint[], name, jsonb) FROM PU
 -- statement each. Returns the new golden records' ids, the k-th at position k.
 CREATE FUNCTION dedupe._link_many(records bigint[], goldens bigint[], rules text[],
   scores double precision[], actors name[], explanations jsonb[]) RETURNS bigint[]
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   fresh bigint[];
   targets bigint[];

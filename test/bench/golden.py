@@ -16,6 +16,9 @@ conn = psycopg2.connect("")
 conn.autocommit = True
 cur = conn.cursor()
 
+cur.execute("SELECT string_agg(name || '=' || current_setting(name), ' ') FROM unnest(ARRAY["
+            "'shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost']) name")
+print("server settings:", cur.fetchone()[0], flush=True)
 golden_seed.load(cur, GOLDEN)
 
 COLUMNS = "(id, email, phone, first_name, last_name)"
