@@ -35,26 +35,26 @@ CachedStatement lock_components(
   "(r.record_id OPERATOR(pg_catalog.<) s.record_id OR EXISTS (SELECT FROM dedupe.record_links x" \
   " WHERE x.record_id OPERATOR(pg_catalog.=) r.record_id))"
 
-// Everything the matcher reads about one staged record, in one execution: the record's state
-// (row 1, kind 0: its identity columns, the golden record it is linked to, whether it waits in
-// the review queue, its further roles), then, when it is to be matched (not linked, or linked
-// with a changed identity, $2; and not already waiting for a human), its candidates:
-//  kind 1: records sharing a key component (GIN on records.key), then records with the same
-//    normalized full name or its parts swapped (a form asking for surname first), then others of
-//    the name block (phonetic surname and first initial); at most 50 of each name kind, so the
-//    exact namesakes are never crowded out of a big block. Each branch reads the columns it
-//    needs from its index scan and skips what an earlier branch found.
-//  kind 2: the records of each of its role blocks (the same date of birth, identifier, postcode
-//    and street, or house number and street: dedupe._role_blocks), so a typo in a name does not
-//    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
-//    index on records.roles. The matcher reads them only when the record has further roles.
-// Candidate rows carry the member's golden record (NULL when it is not linked yet: PendingLinks
-// knows it), its identity columns, its further roles and its record id; kind 3 rows name the
-// golden records a human called distinct from this record. UNION ALL without ORDER BY returns the
-// branches in order (an Append runs its children one after another; SPI_prepare_cursor without
-// CURSOR_OPT_PARALLEL_OK never plans a parallel one), the order of the 2 + N statements this
-// replaces.
-CachedStatement record_and_candidates(
+// A candidate row: kind, the member's golden record (NULL when it is not linked yet:
+// PendingLinks knows it), its identity columns, a boolean column the state row uses, its
+// further roles and its record id.
+#define CANDIDATE_COLUMNS(kind, golden, c)                                                        \
+  "SELECT " kind "::pg_catalog.int8, " golden ", " c ".external_id, " c ".email, " c ".phone, " c \
+  ".first_name, " c ".last_name, " c ".company, " c                                               \
+  ".domain, NULL::pg_catalog.bool,"                                                               \
+  " dedupe._roles_text(NULLIF(" c ".roles, '{}'::pg_catalog.jsonb)), " c ".record_id"
+
+// What the matcher reads first about one staged record: its state (row 1, kind 0: its identity
+// columns, the golden record it is linked to, whether it waits in the review queue, its further
+// roles), then, when it is to be matched (not linked, or linked with a changed identity, $2; and
+// not already waiting for a human), the records sharing a key component (kind 1, GIN on
+// records.key) and the golden records a human called distinct from it (kind 3). The rules
+// (same external id, same email, same phone with agreeing names) need nothing else: when one
+// applies, the other candidates (further_candidates) share no key component and cannot change
+// the decision, so they are not read. UNION ALL without ORDER BY returns the branches in order
+// (an Append runs its children one after another; SPI_prepare_cursor without
+// CURSOR_OPT_PARALLEL_OK never plans a parallel one).
+CachedStatement record_and_key_candidates(
     "WITH s AS MATERIALIZED ("
     "  SELECT rec.*, (SELECT l.golden_id FROM dedupe.record_links l"
     "                 WHERE l.record_id = rec.record_id) AS linked,"
@@ -67,18 +67,41 @@ CachedStatement record_and_candidates(
     "              r.company, r.domain, r.roles"
     "       FROM dedupe.records r, m s"
     "       WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id OPERATOR(pg_catalog.<>) "
-    "s.record_id AND " EARLIER_OR_LINKED
-    "       UNION ALL"
-    "       (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "s.record_id AND " EARLIER_OR_LINKED ")"
+    " SELECT 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone, s.first_name,"
+    "  s.last_name, s.company, s.domain, s.waiting,"
+    "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb)), NULL::pg_catalog.int8"
+    " FROM s"
+    " UNION ALL " CANDIDATE_COLUMNS("1", "l.golden_id", "c")
+    " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
+    " UNION ALL"
+    " SELECT 3::pg_catalog.int8, d.golden_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    "  NULL"
+    " FROM m s JOIN dedupe.distinct_pairs d ON d.record_id OPERATOR(pg_catalog.=) s.record_id",
+    2);
+
+// The rest of a record's candidates, read when no rule decided on the key candidates:
+//  kind 1: records with the same normalized full name or its parts swapped (a form asking for
+//    surname first), then the first others of the name block (phonetic surname and first
+//    initial) by record id; at most 50 of each, so the exact namesakes are never crowded out of
+//    a big block. Each branch skips what an earlier one found.
+//  kind 2: the records of each of its role blocks (the same date of birth, identifier, postcode
+//    and street, or house number and street: dedupe._role_blocks), so a typo in a name does not
+//    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
+//    index on records.roles. The matcher reads them only when the record has further roles.
+CachedStatement further_candidates(
+    "WITH s AS MATERIALIZED (SELECT rec.* FROM dedupe.records rec"
+    "   WHERE rec.record_id = $1::pg_catalog.int8),"
+    " c AS ((SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
-    "        FROM dedupe.records r, m s"
+    "        FROM dedupe.records r, s"
     "        WHERE r.full_name OPERATOR(pg_catalog.=) ANY (ARRAY[s.full_name,"
     "              s.last_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) s.first_name])"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
     " LIMIT 50)"
     "       UNION ALL"
-    "       SELECT x.* FROM m s CROSS JOIN LATERAL ("
+    "       SELECT x.* FROM s CROSS JOIN LATERAL ("
     "        SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
     "        FROM dedupe.records r"
@@ -87,20 +110,10 @@ CachedStatement record_and_candidates(
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
     "        ORDER BY r.record_id LIMIT 50) x)"
-    " SELECT 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone, s.first_name,"
-    "  s.last_name, s.company, s.domain, s.waiting,"
-    "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb)), NULL::pg_catalog.int8"
-    " FROM s"
-    " UNION ALL"
-    " SELECT 1::pg_catalog.int8, l.golden_id, c.external_id, c.email, c.phone, c.first_name,"
-    "  c.last_name, c.company, c.domain, NULL::pg_catalog.bool,"
-    "  dedupe._roles_text(NULLIF(c.roles, '{}'::pg_catalog.jsonb)), c.record_id"
+    " " CANDIDATE_COLUMNS("1", "l.golden_id", "c")
     " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
-    " UNION ALL"
-    " SELECT 2::pg_catalog.int8, x.golden_id, x.external_id, x.email, x.phone, x.first_name,"
-    "  x.last_name, x.company, x.domain, NULL::pg_catalog.bool, dedupe._roles_text(x.roles),"
-    "  x.record_id"
-    " FROM m s CROSS JOIN LATERAL pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(block)"
+    " UNION ALL " CANDIDATE_COLUMNS("2", "x.golden_id", "x")
+    " FROM s CROSS JOIN LATERAL pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(block)"
     " CROSS JOIN LATERAL ("
     "   SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
     "     r.domain, r.roles, r.record_id"
@@ -111,12 +124,9 @@ CachedStatement record_and_candidates(
     "     AND r.record_id OPERATOR(pg_catalog.<>) s.record_id AND r.valid"
     "     AND (l.record_id IS NOT NULL OR r.record_id OPERATOR(pg_catalog.<) s.record_id) LIMIT "
     "50) x"
-    " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb"
-    " UNION ALL"
-    " SELECT 3::pg_catalog.int8, d.golden_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    "  NULL"
-    " FROM m s JOIN dedupe.distinct_pairs d ON d.record_id OPERATOR(pg_catalog.=) s.record_id",
-    2);
+    " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb",
+    1);
+#undef CANDIDATE_COLUMNS
 #undef EARLIER_OR_LINKED
 
 // The staged records that share nothing with any other record (key component, full name,
@@ -270,23 +280,15 @@ int64_t written_golden(int64_t golden, const std::vector<int64_t>& created) {
   return golden < 0 ? created.at(static_cast<size_t>(-golden - 1)) : golden;
 }
 
-void match_one(const StagedMatch& staged, const WritePathPolicy& policy, PendingLinks& pending) {
-  const std::string id = std::to_string(staged.record_id);
-  const std::string& actor = staged.actor;
-  const uint64 rows =
-      record_and_candidates.run({id, std::string(staged.identity_changed ? "t" : "f")});
-  if (rows == 0) return;  // invalid (flagged) records are not matched
-  if (SpiRows::int8(0, 1) != std::optional<int64_t>(kState))
-    throw Error("XX000", "the matcher's first row is not the record's state");
-  const golden::Person person = person_at(0, 3, 11);
-  const std::optional<int64_t> linked_to = SpiRows::int8(0, 2);
-  const bool waiting = SpiRows::boolean(0, 10).value_or(false);
-  // The candidates, read before any other statement replaces the result. Role-block
-  // candidates count only for a record with further roles. A candidate matched earlier in
-  // this flush has the golden record decided for it, not written yet.
-  std::vector<golden::Candidate> found;
-  std::set<int64_t> distinct_goldens;
-  for (uint64 i = 1; i < rows; ++i) {
+// Appends the candidate rows of the last result from row `first` on, before any other statement
+// replaces it, and notes the golden records a human called distinct. Role-block candidates count
+// only for a record with further roles. A candidate matched earlier in this flush has the golden
+// record decided for it, not written yet; one in no golden record (waiting in the match queue,
+// say) is no candidate.
+void read_candidates(uint64 first, uint64 rows, const golden::Person& person,
+                     const PendingLinks& pending, std::vector<golden::Candidate>& found,
+                     std::set<int64_t>& distinct_goldens) {
+  for (uint64 i = first; i < rows; ++i) {
     const int64_t kind = SpiRows::int8(i, 1).value();
     if (kind == kDistinctGolden) {
       distinct_goldens.insert(SpiRows::int8(i, 2).value());
@@ -295,18 +297,51 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy, Pending
     if (kind == kRoleBlockCandidate && person.more.empty()) continue;
     std::optional<int64_t> golden = SpiRows::int8(i, 2);
     if (!golden) golden = pending.golden_of(SpiRows::int8(i, 12).value());
-    if (!golden) continue;  // in no golden record: waits in the match queue, say
+    if (!golden) continue;
     golden::Candidate c;
     c.golden_id = *golden;
     c.member = person_at(i, 3, 11);
     found.push_back(std::move(c));
   }
+}
+
+// The decision on every candidate, reading the name and role-block candidates only when no rule
+// decides on the key candidates (the decision is the same either way: see
+// record_and_key_candidates).
+golden::Decision decide_for(const std::string& id, const golden::Person& person,
+                            std::vector<golden::Candidate> found,
+                            const std::set<int64_t>& distinct_goldens,
+                            const WritePathPolicy& policy, const PendingLinks& pending) {
   for (golden::Candidate& c : found) c.distinct = distinct_goldens.count(c.golden_id) > 0;
+  golden::Decision by_rules = golden::decide_by_rules(person, found);
+  if (!by_rules.rule.empty()) return by_rules;
+  const size_t keys = found.size();
+  std::set<int64_t> none;
+  read_candidates(0, further_candidates.run({id}), person, pending, found, none);
+  for (size_t i = keys; i < found.size(); ++i)
+    found[i].distinct = distinct_goldens.count(found[i].golden_id) > 0;
+  return golden::decide(person, found, policy.thresholds, policy.model);
+}
+
+void match_one(const StagedMatch& staged, const WritePathPolicy& policy, PendingLinks& pending) {
+  const std::string id = std::to_string(staged.record_id);
+  const std::string& actor = staged.actor;
+  const uint64 rows =
+      record_and_key_candidates.run({id, std::string(staged.identity_changed ? "t" : "f")});
+  if (rows == 0) return;  // invalid (flagged) records are not matched
+  if (SpiRows::int8(0, 1) != std::optional<int64_t>(kState))
+    throw Error("XX000", "the matcher's first row is not the record's state");
+  const golden::Person person = person_at(0, 3, 11);
+  const std::optional<int64_t> linked_to = SpiRows::int8(0, 2);
+  const bool waiting = SpiRows::boolean(0, 10).value_or(false);
+  std::vector<golden::Candidate> found;
+  std::set<int64_t> distinct_goldens;
+  read_candidates(1, rows, person, pending, found, distinct_goldens);
 
   if (!linked_to && waiting) return;  // already waiting for a human
   golden::Decision d;
   if (!linked_to || staged.identity_changed) {
-    d = golden::decide(person, found, policy.thresholds, policy.model);
+    d = decide_for(id, person, std::move(found), distinct_goldens, policy, pending);
     // The common case waits for the flush's set-based write.
     if (!linked_to && d.action != golden::Action::kReview) {
       pending.add(
