@@ -21,7 +21,7 @@ CREATE FUNCTION dedupe._estimate_write_path_model() RETURNS jsonb
 COMMENT ON FUNCTION dedupe._estimate_write_path_model() IS
   'internal: the write path''s model estimated from the valid records of dedupe.records (batch''s '
   'EM over the comparisons the write path makes), as jsonb in dedupe.models'' format; 55000 with '
-  'fewer than 1000 records';
+  'fewer than 100 records (the callers apply model_estimation_min_records, default 1000)';
 
 -- The minimum number of valid records, from dedupe.effective_settings (checked, at least 100).
 CREATE FUNCTION dedupe._model_estimation_min_records() RETURNS bigint

@@ -36,9 +36,9 @@ const match::Model& cold_start_model();
 match::RecordSetBuilder record_builder();
 void add_record(match::RecordSetBuilder& builder, int64_t row, const Person& p);
 
-// Fewer records than this are too few to estimate a model from (EM on a few hundred records
-// learns the sample, not the sources); the cold-start model stays in force.
-inline constexpr uint64_t kMinRecordsToEstimate = 1000;
+// Fewer records than this are too few to estimate a model from whatever an admin set
+// (dedupe.settings model_estimation_min_records, default 1000, may not go below it).
+inline constexpr uint64_t kMinRecordsToEstimate = 100;
 // A role with a value in fewer records than this keeps the cold-start model's m and u.
 inline constexpr uint64_t kMinValuesToEstimate = 100;
 
