@@ -34,8 +34,9 @@ Modes (MODES, comma separated; default insert,copy,second,febrl):
            (c) the first feed written into a fresh database with model_estimation = automatic,
            the check (dedupe._estimate_model_when_due(), as the matcher worker runs it) made
            after every row, so the model is estimated at 1,000 records and each doubling.
-           With FEBRL, the same on each FEBRL set: its rows written again with the model
-           estimated from them.
+           With febrl, on each FEBRL set: its rows written again with the model estimated
+           from them. MODES=estimated alone means insert,estimated; MODES=febrl,estimated
+           runs FEBRL only.
 
 Every database starts with dedupe.settings model_estimation = manual (so the matcher worker
 estimates no model behind the figures' back) unless SETTINGS names it.
@@ -733,7 +734,8 @@ def main():
     print("hard neg = hard-negative person pairs that ended in one group / such pairs in the data)")
     print_table([])
     for people in people_list:
-        if "insert" in modes or "second" in modes or "estimated" in modes:
+        # estimated applies to the CRM INSERT feed and to FEBRL; alone it means the CRM feed
+        if "insert" in modes or "second" in modes or modes == ["estimated"]:
             crm_run(people, seed, "insert", "second" in modes, "estimated" in modes)
         if "copy" in modes:
             crm_run(people, seed, "copy", False)
