@@ -5,7 +5,8 @@
 -- dedupe.models row write_path, with the number of valid records it was estimated on in
 -- params->'estimate', so that later checks can tell when they doubled. Estimation runs on
 -- demand (dedupe.estimate_write_path_model()) or, when dedupe.settings says
--- model_estimation = automatic, off the write path: the matcher worker asks
+-- model_estimation = automatic (the default is manual: on the generated CRM feed an estimated
+-- model links more namesakes than the cold-start one, see the README), off the write path: the matcher worker asks
 -- dedupe._estimate_model_when_due() at most every dedupe.model_check_interval, and so does
 -- CALL dedupe.match_pending(). Never in a writer's statement: EM over 100,000 records takes
 -- seconds.

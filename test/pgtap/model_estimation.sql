@@ -1,7 +1,7 @@
 -- The write path's model estimated from its records without labels: on demand, and when the
 -- records doubled (the check the matcher worker and dedupe.match_pending() make).
 BEGIN;
-SELECT plan(26);
+SELECT plan(27);
 
 CREATE TABLE public.me_leads (id int PRIMARY KEY, email text, phone text, first_name text,
                               last_name text, company text);
@@ -81,8 +81,13 @@ SELECT is((SELECT count(*) FROM jsonb_array_elements(dedupe.write_path_model()->
   'it covers every role the write path compares (those without values keep the cold-start parameters)');
 CREATE TEMP TABLE me_first AS SELECT params FROM dedupe.models WHERE name = 'write_path';
 
--- Not doubled yet: nothing is due.
+-- Automatic estimation is opt-in.
 SELECT pg_temp.me_rows(301, 599);
+SELECT pg_temp.me_rows(600, 600);
+SELECT is(dedupe._estimate_model_when_due(), NULL, 'by default (manual) nothing is estimated automatically');
+DELETE FROM public.me_leads WHERE id = 600;
+INSERT INTO dedupe.settings VALUES ('model_estimation', 'automatic');
+-- Not doubled yet: nothing is due.
 SELECT is(dedupe._estimate_model_when_due(), NULL, '599 records are not twice 300');
 -- Doubled: the check estimates again.
 SELECT pg_temp.me_rows(600, 600);
@@ -117,7 +122,7 @@ INSERT INTO dedupe.models SELECT * FROM me_second;
 
 -- Settings: manual turns the automatic estimate off; a model someone stored is left alone.
 SELECT pg_temp.me_rows(601, 1300);
-INSERT INTO dedupe.settings VALUES ('model_estimation', 'manual');
+UPDATE dedupe.settings SET value = 'manual' WHERE name = 'model_estimation';
 SELECT is(dedupe._estimate_model_when_due(), NULL, 'model_estimation = manual: no automatic estimate');
 UPDATE dedupe.settings SET value = 'sometimes' WHERE name = 'model_estimation';
 SELECT throws_ok($$ SELECT dedupe._estimate_model_when_due() $$, '22023', NULL,

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The matcher worker re-estimates the write path's model off the write path. With
-model_estimation automatic (the default) and model_estimation_min_records 100, a deferred
+model_estimation automatic (opt-in) and model_estimation_min_records 100, a deferred
 source receives 150 rows: the worker that matches them finds the minimum reached and
 estimates the model in its own transaction; 150 more rows (twice the count) make it estimate
 again. The test waits for each audit row (polling, up to a minute), so it asserts what
@@ -76,14 +76,13 @@ def main():
         conn = connect(DB)
         with conn.cursor() as cur:
             cur.execute("CREATE EXTENSION pg_dedupe")
-            cur.execute("INSERT INTO dedupe.settings VALUES ('model_estimation_min_records', '100')")
+            cur.execute("INSERT INTO dedupe.settings VALUES ('model_estimation_min_records', '100'),"
+                        " ('model_estimation', 'automatic')")
             cur.execute("CREATE TABLE leads (id int PRIMARY KEY, email text, phone text,"
                         " first_name text, last_name text)")
             cur.execute("""SELECT dedupe.watch('leads', 'leads', id_column => 'id', email => 'email',
                              phone => 'phone', first_name => 'first_name', last_name => 'last_name',
                              matching => 'deferred')""")
-        check(one(conn, "SELECT value FROM dedupe.effective_settings WHERE name = 'model_estimation'")[0]
-              == "automatic", "automatic estimation is the default")
         rows(conn, 1, 150)
         first = wait_for_estimate(conn, "minimum reached")
         check(first is not None, "the worker estimated the model once the records reached the minimum")
