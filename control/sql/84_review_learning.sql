@@ -26,6 +26,7 @@ DECLARE
   hi float8 := 30;
   shift float8;
   learned jsonb;
+  stored jsonb;
 BEGIN
   IF min_items IS NULL OR min_items < 1 THEN
     RAISE EXCEPTION 'min_items must be at least 1, not %', coalesce(min_items::text, 'NULL')
@@ -73,6 +74,15 @@ BEGIN
   learned := pg_catalog.jsonb_set(learned, '{training}', pg_catalog.jsonb_build_object(
                'method', 'reviews', 'approved', approved, 'rejected', rejected,
                'pseudo_count', pseudo, 'prior_shift_bits', round(shift::numeric, 3)));
+  -- What the model was before: an estimate keeps its record count (dedupe._estimate_model_when_due
+  -- compares it with the records), the cold-start model says so (automatic estimation may
+  -- replace it, but not a model someone stored).
+  SELECT m.params INTO stored FROM dedupe.models m WHERE m.name = 'write_path';
+  IF stored ? 'estimate' THEN
+    learned := learned || pg_catalog.jsonb_build_object('estimate', stored -> 'estimate');
+  ELSIF stored IS NULL OR stored ->> 'based_on' = 'cold_start' THEN
+    learned := learned || '{"based_on": "cold_start"}'::jsonb;
+  END IF;
   INSERT INTO dedupe.models AS m (name, params, trained_at)
   VALUES ('write_path', learned, pg_catalog.clock_timestamp())
   ON CONFLICT ON CONSTRAINT models_pkey

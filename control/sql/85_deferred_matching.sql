@@ -54,10 +54,14 @@ BEGIN
     EXIT WHEN n OPERATOR(pg_catalog.=) 0;
     COMMIT;
   END LOOP;
+  -- Where no matcher worker runs, this is where the model is re-estimated when the records
+  -- doubled (control/sql/86_model_estimation.sql).
+  PERFORM dedupe._estimate_model_when_due();
 END $$;
 COMMENT ON PROCEDURE dedupe.match_pending(integer) IS
   'Matches every queued record of deferred sources in this session, one transaction per batch '
-  '(for servers without the matcher worker, and for tests); CALL it outside a transaction block';
+  '(for servers without the matcher worker, and for tests), then re-estimates the write path''s '
+  'model if the records doubled (dedupe.settings model_estimation); CALL it outside a transaction block';
 
 CREATE FUNCTION dedupe.wait_for_matching(timeout interval DEFAULT '30 seconds') RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

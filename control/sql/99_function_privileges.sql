@@ -36,3 +36,5 @@ GRANT EXECUTE ON FUNCTION dedupe.watch_trigger(), dedupe.watch_stage_trigger(),
 -- dedupe.match_pending() runs with its caller's rights (it commits between batches); the batch
 -- itself switches to the owner's rights.
 GRANT EXECUTE ON FUNCTION dedupe._match_queued(integer) TO dedupe_admin;
+-- ... and at its end checks whether the write path's model is due (SECURITY DEFINER, no argument).
+GRANT EXECUTE ON FUNCTION dedupe._estimate_model_when_due() TO dedupe_admin;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "pg/match_queue.hpp"
+#include "pg/write_path_model.hpp"
 
 extern "C" {
 #include "access/heapam.h"
@@ -42,6 +43,7 @@ int max_match_delay_ms = 30000;
 char* match_databases = nullptr;
 int match_workers = 2;
 int match_batch_size = 500;
+int model_check_interval_ms = 60000;
 
 constexpr long kPollMs = 250;       // a live matcher looks at its queue at least this often
 constexpr long kIdleExitMs = 1000;  // ... and leaves its database after this long without work
@@ -54,6 +56,7 @@ struct DatabaseSlot {
   bool pending;         // records were committed to its queue since its matcher last looked
   pid_t worker_pid;     // its matcher, 0 when none is attached
   Latch* worker_latch;  // set to wake it
+  TimestampTz model_checked_at;  // when a matcher last asked whether the model is due (0: never)
 };
 struct MatcherShared {
   slock_t mutex;
@@ -92,7 +95,7 @@ int find_slot(Oid database, bool add) {
     if (free_slot < 0 && shared->slots[i].database == InvalidOid) free_slot = i;
   }
   if (!add || free_slot < 0) return -1;
-  shared->slots[free_slot] = {database, false, 0, nullptr};
+  shared->slots[free_slot] = {database, false, 0, nullptr, 0};
   return free_slot;
 }
 
@@ -291,6 +294,52 @@ int run_batch(int batch_size) {
 
 int attached_slot = -1;
 
+// Whether this database's model was last checked at least dedupe.model_check_interval ago (the
+// slot remembers it across matchers, which come and go); if so, it counts as checked now.
+bool model_check_due() {
+  if (attached_slot < 0) return false;
+  const TimestampTz now = GetCurrentTimestamp();
+  bool due = false;
+  SpinLockAcquire(&shared->mutex);
+  DatabaseSlot& s = shared->slots[attached_slot];
+  if (s.model_checked_at == 0 ||
+      TimestampDifferenceExceeds(s.model_checked_at, now, model_check_interval_ms)) {
+    s.model_checked_at = now;
+    due = true;
+  }
+  SpinLockRelease(&shared->mutex);
+  return due;
+}
+
+// Re-estimates the write path's model if its records doubled, in a transaction of its own
+// (dedupe._estimate_model_when_due()); an error is logged and rolled back, and the next check
+// comes a model_check_interval later.
+void run_model_check() {
+  SetCurrentStatementStartTimestamp();
+  StartTransactionCommand();
+  PushActiveSnapshot(GetTransactionSnapshot());
+  pgstat_report_activity(STATE_RUNNING, "pg_dedupe: re-estimating the write path's model if due");
+  PG_TRY();
+  {
+    if (OidIsValid(get_extension_oid("pg_dedupe", true)))
+      call_cpp([] { estimate_model_when_due(); });
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+  }
+  PG_CATCH();
+  {
+    HOLD_INTERRUPTS();
+    EmitErrorReport();
+    AbortCurrentTransaction();
+    MemoryContextSwitchTo(TopMemoryContext);
+    FlushErrorState();
+    RESUME_INTERRUPTS();
+  }
+  PG_END_TRY();
+  pgstat_report_stat(false);
+  pgstat_report_activity(STATE_IDLE, nullptr);
+}
+
 void detach_matcher(int, Datum) {
   if (attached_slot < 0) return;
   SpinLockAcquire(&shared->mutex);
@@ -355,6 +404,8 @@ void matcher_loop() {
       leave_database_without_extension();
       return;
     }
+    // Between batches, and on every visit (a sweep visits each database every half delay).
+    if (n != kFailed && model_check_due()) run_model_check();
     long nap = kPollMs;
     if (n > 0) {
       worked = true;
@@ -408,6 +459,15 @@ void define_matching_settings() {
       "dedupe.match_batch_size", "Queued records a matcher worker matches per transaction.",
       "Larger batches match faster; a batch holds the matcher's locks until it commits.",
       &match_batch_size, 500, 1, 100000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "dedupe.model_check_interval",
+      "Least time between a matcher worker's checks whether a database's records doubled since "
+      "the write path's model was estimated.",
+      "A check counts the valid records only when the record ids issued could have doubled; when "
+      "they did (and dedupe.settings model_estimation is automatic) the matcher re-estimates the "
+      "model between two batches.",
+      &model_check_interval_ms, 60000, 1000, 86400000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+      nullptr);
 }
 
 void register_matcher() {

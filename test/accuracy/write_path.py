@@ -27,6 +27,19 @@ Modes (MODES, comma separated; default insert,copy,second,febrl):
            to the same second feed written into a copy whose queue nobody worked
   febrl    FEBRL 1-4 through watched tables (4a and 4b as two sources), one INSERT per row,
            next to dedupe.cluster on the same rows (FEBRL_WRITE=copy writes by COPY)
+  estimated  after the INSERT feed (cold-start model): the model estimated without labels from
+           its records (dedupe.estimate_write_path_model()); then (a) the second feed written
+           with that model next to a copy that keeps the cold-start model, (b) the first feed
+           written again into a fresh database that holds the estimated model from the start,
+           (c) the first feed written into a fresh database with model_estimation = automatic,
+           the check (dedupe._estimate_model_when_due(), as the matcher worker runs it) made
+           after every row, so the model is estimated at 1,000 records and each doubling.
+           With febrl, on each FEBRL set: its rows written again with the model estimated
+           from them. MODES=estimated alone means insert,estimated; MODES=febrl,estimated
+           runs FEBRL only.
+
+Every database starts with dedupe.settings model_estimation = manual (so the matcher worker
+estimates no model behind the figures' back) unless SETTINGS names it.
 
 PEOPLE (default 2000; e.g. "2000 20000"), SEED (default 1). Each mode runs in a database of
 its own on the server named by PGHOST / PGPORT (scripts/with-cluster gives a throwaway one).
@@ -108,10 +121,14 @@ def fresh_database(name):
     with conn.cursor() as cur:
         cur.execute("SET client_min_messages = warning")
         cur.execute("CREATE EXTENSION pg_dedupe")
+        # The model in force is the one a run chose, not one the matcher worker estimated
+        # while the feed was written.
+        cur.execute("INSERT INTO dedupe.settings VALUES ('model_estimation', 'manual')")
         # SETTINGS="review_threshold=0.6,auto_link_threshold=0.95": try other thresholds
         for item in filter(None, os.environ.get("SETTINGS", "").split(",")):
             key, value = item.split("=", 1)
-            cur.execute("INSERT INTO dedupe.settings VALUES (%s, %s)", (key.strip(), value.strip()))
+            cur.execute("INSERT INTO dedupe.settings VALUES (%s, %s) ON CONFLICT (name) DO UPDATE"
+                        " SET value = excluded.value", (key.strip(), value.strip()))
     return conn
 
 
@@ -173,8 +190,8 @@ def quote_literal(s):
 
 
 # ------------------------------------------------------------------ writing rows
-def write_rows(conn, items, columns, mode, chunk=250):
-    """items: list of (table, row dict) in write order."""
+def write_rows(conn, items, columns, mode, chunk=250, after_row=None):
+    """items: list of (table, row dict) in write order; after_row(cur) runs after each INSERT."""
     t0 = time.time()
     with conn.cursor() as cur:
         if mode == "insert":
@@ -182,6 +199,8 @@ def write_rows(conn, items, columns, mode, chunk=250):
                    for t, c in columns.items()}
             for i, (table, row) in enumerate(items):
                 cur.execute(sql[table], [row.get(c) for c in columns[table]])
+                if after_row:
+                    after_row(cur)
                 if i and i % 2000 == 0:
                     log(f"    {i:,} rows written ({i / (time.time() - t0):,.0f} rows/s)")
         else:
@@ -495,7 +514,88 @@ def evaluate_feed(conn, label, feed_truth, hard, columns, secs, only_feed=None, 
     return out
 
 
-def crm_run(people, seed, mode, second):
+def estimate_model(conn):
+    """dedupe.estimate_write_path_model() on the records written so far; its params."""
+    t0 = time.time()
+    with conn.cursor() as cur:
+        cur.execute("SELECT dedupe.estimate_write_path_model()")
+        params = cur.fetchone()[0]
+    log(f"   estimated the model from {params['estimate']['records']:,} records in "
+        f"{time.time() - t0:.1f} s (lambda {params['lambda']:.3g}; cold-start roles: "
+        f"{', '.join(params['training'].get('cold_start_roles', [])) or 'none'})")
+    return params
+
+
+def store_model(conn, params):
+    with conn.cursor() as cur:
+        cur.execute("INSERT INTO dedupe.models (name, params) VALUES ('write_path', %s)",
+                    (json.dumps(params),))
+
+
+def automatic_check(cur):
+    """The matcher worker's check, after every row: estimates when the records reached the
+    minimum or doubled (dedupe.settings model_estimation = automatic)."""
+    cur.execute("SELECT dedupe._estimate_model_when_due() -> 'estimate' ->> 'records'")
+    done = cur.fetchone()[0]
+    if done:
+        log(f"    automatic estimate from {int(done):,} records")
+
+
+def setup_crm_tables(conn):
+    known = watch_arguments(conn)
+    columns = {}
+    for table, ddl in DDL.items():
+        with conn.cursor() as cur:
+            cur.execute(f"CREATE TABLE {table} ({ddl})")
+        watch(conn, table, table, MAPPING[table], known)
+        columns[table] = crm_feed.SOURCES[table]
+    return columns
+
+
+def estimated_runs(people, seed, label, dbname, feed1, hard, items, pop, columns):
+    """The same feeds with an estimated model (MODES=estimated, see the top of this file)."""
+    est_db = copy_database(dbname, dbname + "_estimated")
+    cold_db = copy_database(dbname, dbname + "_cold")
+    conn = connect(est_db)
+    params = estimate_model(conn)
+    with conn.cursor() as cur:
+        cur.execute("SELECT coalesce(max(item_id), 0) FROM dedupe.review_queue")
+        mark = cur.fetchone()[0]
+    feed2 = crm_feed.Feed(pop, seed, 2)
+    hard2 = crm_feed.hard_negative_pairs(pop, [feed1, feed2])
+    items2 = feed_items(feed2, random.Random(seed * 31 + 2))
+    log(f"   second feed: {len(items2):,} new rows, estimated model and cold start")
+    secs = write_rows(conn, items2, columns, "insert")
+    evaluate_feed(conn, f"{label} feed 2, estimated", feed1.truth + feed2.truth, hard2, columns,
+                  secs, only_feed=2, after_item=mark, methods=("write path",))
+    conn.close()
+    conn = connect(cold_db)
+    secs = write_rows(conn, items2, columns, "insert")
+    evaluate_feed(conn, f"{label} feed 2, cold start", feed1.truth + feed2.truth, hard2, columns,
+                  secs, only_feed=2, after_item=mark, methods=("write path",))
+    conn.close()
+
+    log("   first feed again, the estimated model in force from the first row")
+    conn = fresh_database(dbname + "_rerun")
+    columns = setup_crm_tables(conn)
+    store_model(conn, params)
+    secs = write_rows(conn, items, columns, "insert")
+    evaluate_feed(conn, f"{label}, estimated model", feed1.truth, hard, columns, secs,
+                  methods=("write path",))
+    conn.close()
+
+    log("   first feed again, model_estimation = automatic (checked after every row)")
+    conn = fresh_database(dbname + "_auto")
+    with conn.cursor() as cur:
+        cur.execute("UPDATE dedupe.settings SET value = 'automatic' WHERE name = 'model_estimation'")
+    columns = setup_crm_tables(conn)
+    secs = write_rows(conn, items, columns, "insert", after_row=automatic_check)
+    evaluate_feed(conn, f"{label}, automatic", feed1.truth, hard, columns, secs,
+                  methods=("write path",))
+    conn.close()
+
+
+def crm_run(people, seed, mode, second, estimated=False):
     label = f"crm {people // 1000}k {mode.upper()}"
     log(f"== {label}: generating {people:,} people (seed {seed})")
     pop = crm_feed.Population(people, seed)
@@ -517,6 +617,11 @@ def crm_run(people, seed, mode, second):
     secs = write_rows(conn, items, columns, mode, int(os.environ.get("COPY_CHUNK", "250")))
     log(f"   written in {secs:.0f} s; scoring")
     evaluate_feed(conn, label, feed1.truth, hard, columns, secs)
+    if estimated:
+        dbname = conn.get_dsn_parameters()["dbname"]
+        conn.close()
+        estimated_runs(people, seed, label, dbname, feed1, hard, items, pop, columns)
+        conn = connect(dbname)
     if second:
         with conn.cursor() as cur:
             cur.execute("SELECT coalesce(max(item_id), 0) FROM dedupe.review_queue")
@@ -564,9 +669,13 @@ def read_febrl(path):
             yield rec
 
 
-def febrl_run(data, name, files, seed):
-    log(f"== {name}: {', '.join(os.path.basename(f) for f in files)}")
-    conn = fresh_database(f"accuracy_{name}")
+def febrl_run(data, name, files, seed, estimated=False, params=None):
+    """params: a model to store before the rows are written (the estimated re-run)."""
+    log(f"== {name}: {', '.join(os.path.basename(f) for f in files)}"
+        + (", estimated model" if params else ""))
+    conn = fresh_database(f"accuracy_{name}" + ("_estimated" if params else ""))
+    if params:
+        store_model(conn, params)
     known = watch_arguments(conn)
     rng = random.Random(seed * 97 + len(name))
     tables, items, truth = [], [], {}
@@ -597,7 +706,13 @@ def febrl_run(data, name, files, seed):
     groups, record_row, invalid = write_path_groups(conn, row_of)
     tp, pred, corr = pair_counts(groups, truth)
     review = review_figures(conn, record_row, truth)
-    record(f"{name} {mode.upper()}", "write path", len(truth), tp, pred, corr, review, None, None, secs)
+    record(f"{name} {mode.upper()}" + (", estimated" if params else ""), "write path", len(truth),
+           tp, pred, corr, review, None, None, secs)
+    if params:
+        conn.close()
+        return
+    if estimated:
+        model = estimate_model(conn)
     with conn.cursor() as cur:
         cur.execute("CREATE TABLE batch_rows AS " + " UNION ALL ".join(
             f"SELECT id, {', '.join(FEBRL_COLS)} FROM {t}" for t in tables))
@@ -606,6 +721,8 @@ def febrl_run(data, name, files, seed):
     tp, pred, corr = pair_counts(groups, truth)
     record(f"{name}", "batch", len(truth), tp, pred, corr, None, None, None, time.time() - t0)
     conn.close()
+    if estimated:
+        febrl_run(data, name, files, seed, params=model)
 
 
 def main():
@@ -617,8 +734,9 @@ def main():
     print("hard neg = hard-negative person pairs that ended in one group / such pairs in the data)")
     print_table([])
     for people in people_list:
-        if "insert" in modes or "second" in modes:
-            crm_run(people, seed, "insert", "second" in modes)
+        # estimated applies to the CRM INSERT feed and to FEBRL; alone it means the CRM feed
+        if "insert" in modes or "second" in modes or modes == ["estimated"]:
+            crm_run(people, seed, "insert", "second" in modes, "estimated" in modes)
         if "copy" in modes:
             crm_run(people, seed, "copy", False)
     if "febrl" in modes:
@@ -629,7 +747,7 @@ def main():
                 ("febrl3", ["dataset3.csv"]), ("febrl4", ["dataset4a.csv", "dataset4b.csv"])]
         for name, files in sets:
             if all(os.path.exists(os.path.join(data, f)) for f in files):
-                febrl_run(data, name, files, seed)
+                febrl_run(data, name, files, seed, "estimated" in modes)
             else:
                 log(f"== {name}: skipped (no {', '.join(files)} in {data})")
     print()

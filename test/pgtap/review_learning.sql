@@ -1,6 +1,6 @@
 -- Reviewers teach the matcher: decided review items re-estimate the write path's model.
 BEGIN;
-SELECT plan(10);
+SELECT plan(12);
 
 CREATE TABLE public.rl_leads (id int PRIMARY KEY, email text, phone text, first_name text, last_name text);
 SELECT NULL FROM dedupe.watch('public.rl_leads', 'rl', id_column => 'id', email => 'email', phone => 'phone',
@@ -37,6 +37,14 @@ SELECT is((SELECT count(*) FROM dedupe.audit_log WHERE decision = 'model_learned
 SET LOCAL ROLE dedupe_auditor;
 SELECT throws_ok($$ SELECT dedupe.learn_from_reviews(3) $$, '42501', NULL, 'only dedupe_admin re-estimates');
 RESET ROLE;
+-- What the model was before survives: automatic estimation may replace a recalibrated
+-- cold-start model, and compares an estimate's record count with the records.
+SELECT is((SELECT params->>'based_on' FROM dedupe.models WHERE name = 'write_path'), 'cold_start',
+  'a recalibrated cold-start model says so');
+UPDATE dedupe.models SET params = params - 'based_on' || '{"estimate": {"records": 5000}}'
+ WHERE name = 'write_path';
+SELECT is((dedupe.learn_from_reviews(3)->'estimate'->>'records'), '5000',
+  'recalibrating an estimated model keeps the number of records it was estimated on');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <map>
 
+#include "core/error.hpp"
 #include "core/match/comparisons.hpp"
 #include "core/match/record_set.hpp"
+#include "core/match/training.hpp"
 #include "core/no_postgres.hpp"
 
 namespace dedupe::golden {
@@ -35,7 +37,14 @@ std::optional<std::string> value_of(const Person& p, Role role) {
   }
 }
 
-void add(match::RecordSetBuilder& builder, int64_t row, const Person& p) {
+}  // namespace
+
+match::RecordSetBuilder record_builder() {
+  return match::RecordSetBuilder(write_path_roles(), "US", /*normalized_input=*/true,
+                                 /*blocking_keys=*/false);
+}
+
+void add_record(match::RecordSetBuilder& builder, int64_t row, const Person& p) {
   const auto& roles = write_path_roles();
   std::vector<std::optional<std::string>> owned;
   owned.reserve(roles.size());
@@ -44,6 +53,8 @@ void add(match::RecordSetBuilder& builder, int64_t row, const Person& p) {
   for (const auto& v : owned) raw.push_back(v ? std::optional<std::string_view>(*v) : std::nullopt);
   builder.add(row, raw.data());
 }
+
+namespace {
 
 // The scorer's comparisons in the explanation's shape: the level's name is the verdict, the
 // weight (bits of log2 odds) what it contributed.
@@ -155,19 +166,51 @@ const match::Model& cold_start_model() {
   return model;
 }
 
+match::Model estimate_model(const match::RecordSet& records, const match::RunControl& control) {
+  if (records.size() < kMinRecordsToEstimate)
+    throw Error(
+        "55000",
+        "too few records to estimate the write path's model: " + std::to_string(records.size()) +
+            ", at least " + std::to_string(kMinRecordsToEstimate) + " are needed",
+        {}, "the cold-start model stays in force until dedupe.records holds enough valid records");
+  match::Model model = match::train(records, {}, control);
+  const match::Model& cold = cold_start_model();
+  // Roles with too few values: the cold-start parameters (EM would return its starting m and
+  // a u from a handful of values).
+  std::string kept;
+  for (match::ComparisonParams& c : model.comparisons) {
+    if (records.column(c.role).non_null >= kMinValuesToEstimate) continue;
+    c = *cold.find(c.role);
+    kept += std::string(kept.empty() ? "\"" : ", \"") + match::role_name(c.role) + "\"";
+  }
+  // An employer's name and its mail domain restate each other: agreeing on both counts as
+  // agreeing on the name (the correction is the domain's exact weight, as in cold start).
+  const match::ComparisonParams* domain = model.find(Role::kDomain);
+  if (domain && model.find(Role::kCompany)) {
+    const double bits = std::log2(domain->m[match::kExactLevel] / domain->u[match::kExactLevel]);
+    if (bits > 0)
+      model.dependence.push_back(match::Dependence{{Role::kCompany, Role::kDomain}, bits});
+  }
+  // {"records": ..., ...} from train(), with the method first and the roles kept last.
+  std::string training = model.training;
+  if (!training.empty() && training.front() == '{' && training.back() == '}')
+    training = training.substr(1, training.size() - 2);
+  model.training = "{\"method\": \"em\", " + training + ", \"cold_start_roles\": [" + kept + "]}";
+  return model;
+}
+
 Decision decide(const Person& record, const std::vector<Candidate>& candidates,
                 const Thresholds& thresholds, const match::Model& model) {
   Decision d = decide_by_rules(record, candidates);
   if (!d.rule.empty()) return d;
 
   std::vector<const Candidate*> scored;
-  match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true,
-                                  /*blocking_keys=*/false);
-  add(builder, 0, record);
+  match::RecordSetBuilder builder = record_builder();
+  add_record(builder, 0, record);
   for (const Candidate& c : candidates) {
     if (c.distinct) continue;
     scored.push_back(&c);
-    add(builder, static_cast<int64_t>(scored.size()), c.member);
+    add_record(builder, static_cast<int64_t>(scored.size()), c.member);
   }
   if (scored.empty()) {
     d.rule = "no_candidate";
@@ -219,10 +262,9 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
 Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresholds,
                       const match::Model& model) {
   Decision d = decide(a, {Candidate{1, b, false}}, thresholds, model);
-  match::RecordSetBuilder builder(write_path_roles(), "US", /*normalized_input=*/true,
-                                  /*blocking_keys=*/false);
-  add(builder, 0, a);
-  add(builder, 1, b);
+  match::RecordSetBuilder builder = record_builder();
+  add_record(builder, 0, a);
+  add_record(builder, 1, b);
   const match::RecordSet set = builder.finish([] {});
   const match::Scorer scorer(model, set, false);
   d.comparisons = comparisons_of(set, scorer.explain(0, 1), 0, 1);
