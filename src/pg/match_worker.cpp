@@ -258,23 +258,21 @@ void launcher_loop() {
 constexpr int kNoExtension = -1;
 constexpr int kFailed = -2;
 
-// One batch in a transaction of its own. An error is logged and rolled back (the batch goes
-// back to the queue); the caller retries later.
-int run_batch(int batch_size) {
-  volatile int result = 0;
+// Runs work (C++, behind call_cpp) in a transaction of its own, shown in pg_stat_activity as
+// activity. An error is logged and rolled back; returns whether it committed.
+template <typename Work>
+bool in_own_transaction(const char* activity, Work work) {
+  volatile bool committed = false;
   SetCurrentStatementStartTimestamp();
   StartTransactionCommand();
   PushActiveSnapshot(GetTransactionSnapshot());
-  pgstat_report_activity(STATE_RUNNING, "pg_dedupe: matching queued records");
+  pgstat_report_activity(STATE_RUNNING, activity);
   PG_TRY();
   {
-    if (!OidIsValid(get_extension_oid("pg_dedupe", true))) {
-      result = kNoExtension;
-    } else {
-      result = call_cpp([batch_size] { return match_queued_batch(batch_size); });
-    }
+    work();
     PopActiveSnapshot();
     CommitTransactionCommand();
+    committed = true;
   }
   PG_CATCH();
   {
@@ -284,12 +282,23 @@ int run_batch(int batch_size) {
     MemoryContextSwitchTo(TopMemoryContext);
     FlushErrorState();
     RESUME_INTERRUPTS();
-    result = kFailed;
   }
   PG_END_TRY();
   pgstat_report_stat(false);
   pgstat_report_activity(STATE_IDLE, nullptr);
-  return result;
+  return committed;
+}
+
+// One batch in a transaction of its own. An error is logged and rolled back (the batch goes
+// back to the queue); the caller retries later.
+int run_batch(int batch_size) {
+  int result = 0;
+  const bool committed = in_own_transaction("pg_dedupe: matching queued records", [&] {
+    result = OidIsValid(get_extension_oid("pg_dedupe", true))
+                 ? call_cpp([batch_size] { return match_queued_batch(batch_size); })
+                 : kNoExtension;
+  });
+  return committed ? result : kFailed;
 }
 
 int attached_slot = -1;
@@ -315,29 +324,10 @@ bool model_check_due() {
 // (dedupe._estimate_model_when_due()); an error is logged and rolled back, and the next check
 // comes a model_check_interval later.
 void run_model_check() {
-  SetCurrentStatementStartTimestamp();
-  StartTransactionCommand();
-  PushActiveSnapshot(GetTransactionSnapshot());
-  pgstat_report_activity(STATE_RUNNING, "pg_dedupe: re-estimating the write path's model if due");
-  PG_TRY();
-  {
+  in_own_transaction("pg_dedupe: re-estimating the write path's model if due", [] {
     if (OidIsValid(get_extension_oid("pg_dedupe", true)))
       call_cpp([] { estimate_model_when_due(); });
-    PopActiveSnapshot();
-    CommitTransactionCommand();
-  }
-  PG_CATCH();
-  {
-    HOLD_INTERRUPTS();
-    EmitErrorReport();
-    AbortCurrentTransaction();
-    MemoryContextSwitchTo(TopMemoryContext);
-    FlushErrorState();
-    RESUME_INTERRUPTS();
-  }
-  PG_END_TRY();
-  pgstat_report_stat(false);
-  pgstat_report_activity(STATE_IDLE, nullptr);
+  });
 }
 
 void detach_matcher(int, Datum) {
