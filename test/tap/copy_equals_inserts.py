@@ -29,7 +29,7 @@ def database(name):
     admin = psycopg2.connect("dbname=dedupe_tap")
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name}")
+        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # a matcher may be visiting
         cur.execute(f"CREATE DATABASE {name}")
     admin.close()
     conn = psycopg2.connect(f"dbname={name}")
@@ -112,8 +112,8 @@ by_copy.close()
 admin = psycopg2.connect("dbname=dedupe_tap")
 admin.autocommit = True
 with admin.cursor() as cur:
-    cur.execute("DROP DATABASE dedupe_tap_inserts")
-    cur.execute("DROP DATABASE dedupe_tap_copy")
+    cur.execute("DROP DATABASE dedupe_tap_inserts WITH (FORCE)")
+    cur.execute("DROP DATABASE dedupe_tap_copy WITH (FORCE)")
 
 print(f"1..{len(tests)}")
 for n, (ok, name) in enumerate(tests, 1):
