@@ -34,6 +34,7 @@ extern "C" {
 
 PGDLLEXPORT void dedupe_matcher_launcher_main(Datum);
 PGDLLEXPORT void dedupe_matcher_main(Datum);
+PGDLLEXPORT void dedupe_matcher_helper_main(Datum);
 }
 
 namespace dedupe::pg {
@@ -42,6 +43,7 @@ namespace {
 int max_match_delay_ms = 30000;
 char* match_databases = nullptr;
 int match_workers = 2;
+int matchers_per_database = 1;
 int match_batch_size = 500;
 int model_check_interval_ms = 60000;
 
@@ -51,9 +53,14 @@ constexpr long kLauncherNapMs = 1000;
 
 // One slot per database that has (or had) queued records since the launcher started.
 constexpr int kSlots = 64;
+// A database's matcher is woken at commit; while its batches come back full (a backlog), the
+// launcher adds helpers, up to dedupe.matchers_per_database matchers in all, each taking its
+// own batches (DELETE ... SKIP LOCKED) and leaving at the first batch that is not full.
+constexpr int kMaxHelpers = 7;
 struct DatabaseSlot {
   Oid database;         // InvalidOid: free
   bool pending;         // records were committed to its queue since its matcher last looked
+  bool backlog;         // its matcher's last batch was full
   pid_t worker_pid;     // its matcher, 0 when none is attached
   Latch* worker_latch;  // set to wake it
   TimestampTz model_checked_at;  // when a matcher last asked whether the model is due (0: never)
@@ -95,7 +102,7 @@ int find_slot(Oid database, bool add) {
     if (free_slot < 0 && shared->slots[i].database == InvalidOid) free_slot = i;
   }
   if (!add || free_slot < 0) return -1;
-  shared->slots[free_slot] = {database, false, 0, nullptr, 0};
+  shared->slots[free_slot] = {database, false, false, 0, nullptr, 0};
   return free_slot;
 }
 
@@ -123,6 +130,7 @@ constexpr int kMaxDatabases = 1024;
 Oid listed[kMaxDatabases];
 int nlisted = 0;
 BackgroundWorkerHandle* handles[kSlots];  // the matcher started for each slot, by the launcher
+BackgroundWorkerHandle* helpers[kSlots][kMaxHelpers];  // ... and its helpers
 
 // The databases a matcher may serve: connectable, not templates (CREATE DATABASE copies a
 // template only while no one is connected to it), named by dedupe.match_databases.
@@ -150,21 +158,34 @@ bool is_listed(Oid database) {
   return false;
 }
 
-BackgroundWorkerHandle* start_matcher(Oid database) {
+BackgroundWorkerHandle* start_matcher(Oid database, bool helper = false) {
   BackgroundWorker worker;
   std::memset(&worker, 0, sizeof(worker));
   worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
   worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
   worker.bgw_restart_time = BGW_NEVER_RESTART;
   strlcpy(worker.bgw_library_name, "pg_dedupe", BGW_MAXLEN);
-  strlcpy(worker.bgw_function_name, "dedupe_matcher_main", BGW_MAXLEN);
-  snprintf(worker.bgw_name, BGW_MAXLEN, "pg_dedupe matcher for database %u", database);
+  strlcpy(worker.bgw_function_name, helper ? "dedupe_matcher_helper_main" : "dedupe_matcher_main",
+          BGW_MAXLEN);
+  snprintf(worker.bgw_name, BGW_MAXLEN, "pg_dedupe matcher%s for database %u",
+           helper ? " (helper)" : "", database);
   strlcpy(worker.bgw_type, "pg_dedupe matcher", BGW_MAXLEN);
   worker.bgw_main_arg = ObjectIdGetDatum(database);
   worker.bgw_notify_pid = MyProcPid;
   BackgroundWorkerHandle* handle = nullptr;
   if (!RegisterDynamicBackgroundWorker(&worker, &handle)) return nullptr;
   return handle;
+}
+
+// Whether a matcher the launcher started still runs; forgets it when it has stopped.
+int still_running(BackgroundWorkerHandle*& handle) {
+  if (!handle) return 0;
+  pid_t pid;
+  const BgwHandleStatus status = GetBackgroundWorkerPid(handle, &pid);
+  if (status != BGWH_STOPPED && status != BGWH_POSTMASTER_DIED) return 1;
+  pfree(handle);
+  handle = nullptr;
+  return 0;
 }
 
 void forget_launcher_latch(int, Datum) {
@@ -189,15 +210,8 @@ void launcher_loop() {
     // Matchers that are gone.
     int running = 0;
     for (int i = 0; i < kSlots; ++i) {
-      if (!handles[i]) continue;
-      pid_t pid;
-      const BgwHandleStatus status = GetBackgroundWorkerPid(handles[i], &pid);
-      if (status == BGWH_STOPPED || status == BGWH_POSTMASTER_DIED) {
-        pfree(handles[i]);
-        handles[i] = nullptr;
-      } else {
-        ++running;
-      }
+      running += still_running(handles[i]);
+      for (BackgroundWorkerHandle*& helper : helpers[i]) running += still_running(helper);
     }
 
     bool waiting = false;
@@ -244,6 +258,20 @@ void launcher_loop() {
       SpinLockAcquire(&shared->mutex);
       shared->slots[i].pending = false;  // the new matcher looks at the queue when it starts
       SpinLockRelease(&shared->mutex);
+    }
+
+    // Helpers for a backlog, beside a running matcher.
+    for (int i = 0; i < kSlots && running < match_workers; ++i) {
+      if (!handles[i]) continue;
+      SpinLockAcquire(&shared->mutex);
+      const Oid database = shared->slots[i].backlog ? shared->slots[i].database : InvalidOid;
+      SpinLockRelease(&shared->mutex);
+      if (database == InvalidOid) continue;
+      for (int h = 0; h < matchers_per_database - 1 && running < match_workers; ++h) {
+        if (helpers[i][h]) continue;
+        if (!(helpers[i][h] = start_matcher(database, true))) break;
+        ++running;
+      }
     }
 
     (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, kLauncherNapMs,
@@ -337,6 +365,7 @@ void detach_matcher(int, Datum) {
   if (s.worker_pid == MyProcPid) {
     s.worker_pid = 0;
     s.worker_latch = nullptr;
+    s.backlog = false;
   }
   SpinLockRelease(&shared->mutex);
   attached_slot = -1;
@@ -348,6 +377,30 @@ void take_pending() {
   SpinLockAcquire(&shared->mutex);
   shared->slots[attached_slot].pending = false;
   SpinLockRelease(&shared->mutex);
+}
+
+// Marks whether the last batch was full; the launcher is woken when a backlog begins.
+void note_backlog(bool full) {
+  if (attached_slot < 0) return;
+  Latch* wake = nullptr;
+  SpinLockAcquire(&shared->mutex);
+  DatabaseSlot& s = shared->slots[attached_slot];
+  if (full && !s.backlog) wake = shared->launcher_latch;
+  s.backlog = full;
+  SpinLockRelease(&shared->mutex);
+  if (wake) SetLatch(wake);
+}
+
+// A helper: full batches until one is not (or fails); then it leaves.
+void helper_loop() {
+  for (;;) {
+    CHECK_FOR_INTERRUPTS();
+    if (ConfigReloadPending) {
+      ConfigReloadPending = false;
+      ProcessConfigFile(PGC_SIGHUP);
+    }
+    if (run_batch(match_batch_size) < match_batch_size) return;
+  }
 }
 
 // Leaves unless a commit marked the database while the queue looked empty.
@@ -390,6 +443,7 @@ void matcher_loop() {
     }
     take_pending();
     const int n = run_batch(match_batch_size);
+    note_backlog(n == match_batch_size);
     if (n == kNoExtension) {
       leave_database_without_extension();
       return;
@@ -441,10 +495,16 @@ void define_matching_settings() {
       "without pg_dedupe are visited once at start and then only when something wakes them.",
       &match_databases, "*", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
-      "dedupe.match_workers", "Most matcher workers running at once (one per database at most).",
+      "dedupe.match_workers", "Most matcher workers running at once, in all databases.",
       "Each takes a slot of max_worker_processes while it works; 0 stops deferred matching "
       "by workers (CALL dedupe.match_pending() still works).",
       &match_workers, 2, 0, 64, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "dedupe.matchers_per_database", "Most matcher workers one database's queue may have at once.",
+      "The first is woken at commit; while its batches come back full the launcher adds "
+      "helpers up to this number (within dedupe.match_workers), each matching batches of its "
+      "own and leaving at the first batch that is not full.",
+      &matchers_per_database, 1, 1, kMaxHelpers + 1, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "dedupe.match_batch_size", "Queued records a matcher worker matches per transaction.",
       "Larger batches match faster; a batch holds the matcher's locks until it commits.",
@@ -532,5 +592,16 @@ void dedupe_matcher_main(Datum arg) {
   dedupe::pg::attached_slot = slot;
   before_shmem_exit(dedupe::pg::detach_matcher, 0);
   dedupe::pg::matcher_loop();
+  proc_exit(0);
+}
+
+void dedupe_matcher_helper_main(Datum arg) {
+  pqsignal(SIGHUP, SignalHandlerForConfigReload);
+  pqsignal(SIGTERM, die);
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+  pgstat_report_appname("pg_dedupe matcher");
+  SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+  dedupe::pg::helper_loop();
   proc_exit(0);
 }
