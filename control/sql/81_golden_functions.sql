@@ -354,7 +354,7 @@ COMMENT ON FUNCTION dedupe._live_golden(bigint) IS
 -- owner leaves its recomputation to the caller, who recomputes every golden record a statement
 -- joined in one pass (dedupe._recompute_goldens) before anything reads their values.
 CREATE FUNCTION dedupe._link(record bigint, golden bigint, rule text, score double precision,
-  actor name, explanation jsonb, recompute boolean DEFAULT true) RETURNS bigint
+  actor name, explanation jsonb) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   g dedupe.golden_records;
@@ -379,16 +379,9 @@ BEGIN
   VALUES (record, golden, rule, score, actor)
   ON CONFLICT (record_id) DO UPDATE SET golden_id = EXCLUDED.golden_id, rule = EXCLUDED.rule,
     score = EXCLUDED.score, linked_at = pg_catalog.clock_timestamp(), linked_by = EXCLUDED.linked_by;
-  recompute := recompute OR wanted IS NULL OR previous IS NOT NULL;
-  IF recompute THEN
-    PERFORM dedupe._recompute_golden(golden);
-  END IF;
+  PERFORM dedupe._recompute_golden(golden);
   -- The owner is chosen once, from the values the golden record starts with.
   SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
-  IF g.owner = '' AND NOT recompute THEN
-    PERFORM dedupe._recompute_golden(golden);
-    SELECT * INTO g FROM dedupe.golden_records gg WHERE gg.golden_id = golden;
-  END IF;
   IF g.owner = '' THEN
     UPDATE dedupe.golden_records gg SET owner = dedupe._owner_for(g) WHERE gg.golden_id = golden;
   END IF;
@@ -405,7 +398,7 @@ BEGIN
   END IF;
   RETURN golden;
 END $$;
-COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb, boolean) IS
+COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, jsonb) IS
   'internal: links a record to a golden record (NULL: a new one), recomputes it (unless the '
   'caller will) and audits it';
 
@@ -557,5 +550,5 @@ COMMENT ON FUNCTION dedupe._open_review(bigint, text, bigint, bigint[], text, do
 REVOKE ALL ON FUNCTION dedupe._golden_gone(bigint), dedupe._lock_golden_records(bigint[]),
   dedupe._live_golden(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dedupe._recompute_golden(bigint), dedupe._recompute_goldens(bigint[]),
-  dedupe._link(bigint, bigint, text, double precision, name, jsonb, boolean),
+  dedupe._link(bigint, bigint, text, double precision, name, jsonb),
   dedupe._open_review(bigint, text, bigint, bigint[], text, double precision, name, jsonb) FROM PUBLIC;

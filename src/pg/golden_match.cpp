@@ -169,8 +169,8 @@ CachedStatement thresholds_query(
 
 CachedStatement link(
     "SELECT dedupe._link($1::pg_catalog.int8, $2::pg_catalog.int8, $3, $4::pg_catalog.float8,"
-    " $5::pg_catalog.name, $6::pg_catalog.jsonb, $7::pg_catalog.bool)",
-    7);
+    " $5::pg_catalog.name, $6::pg_catalog.jsonb)",
+    6);
 
 CachedStatement open_review(
     "SELECT dedupe._open_review($1::pg_catalog.int8, $2, $3::pg_catalog.int8,"
@@ -384,10 +384,10 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy, Pending
   }
   switch (d.action) {
     case golden::Action::kLink:
-      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation, "t"});
+      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation});
       break;
     case golden::Action::kNewGolden:
-      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation, "t"});
+      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
       break;
     case golden::Action::kReview:
       // A record waiting for a human is still someone: it starts a golden record of its own
@@ -399,7 +399,7 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy, Pending
         const bool joins = d.joins_while_reviewed;
         link.run({id, joins ? Text(std::to_string(d.golden_id)) : std::nullopt,
                   joins ? "match_probability:in_review" : "new_golden_record:in_review", score,
-                  actor, explanation, "t"});
+                  actor, explanation});
       }
       open_review_for(id, d, score, actor, explanation);
       break;
