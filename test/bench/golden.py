@@ -61,8 +61,10 @@ data = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
 
 
 def batches_since(t):
-    """Records, busy seconds and longest queue-to-match time of the matcher's batches since t."""
-    cur.execute("SELECT coalesce(sum(records), 0), coalesce(extract(epoch FROM sum(duration)), 0),"
+    """Records, seconds from the first batch's start to the last one's end (several matchers may
+    work at once), and the longest queue-to-match time of the matchers' batches since t."""
+    cur.execute("SELECT coalesce(sum(records), 0),"
+                " coalesce(extract(epoch FROM max(finished_at) - min(finished_at - duration)), 0),"
                 " coalesce(extract(epoch FROM max(max_lag)), 0) FROM dedupe.match_batches"
                 " WHERE finished_at >= %s", (t,))
     return cur.fetchone()
@@ -88,7 +90,7 @@ def copy_rates(prefix, rows):
         n, busy, lag = batches_since(since)
         print(f"  {label:10s} {rates[label]:>10,.0f} rows/s ({rates[label] / rates['unwatched']:.1%} of"
               f" unwatched); all matched {matched_in:.1f} s after the COPY committed; matcher"
-              f" {n / busy if busy else 0:,.0f} rows/s while busy ({n} records), longest wait {lag:.1f} s")
+              f" {n / busy if busy else 0:,.0f} rows/s from first batch to last ({n} records), longest wait {lag:.1f} s")
     return rates
 
 
@@ -141,4 +143,4 @@ if SUSTAIN > 0:
     n, busy, lag = batches_since(since)
     print(f"\nDeferred, sustained: {i} rows in {wrote:.1f} s ({i / wrote:,.0f} rows/s offered, writer at most"
           f" {behind:.2f} s behind schedule); queue empty {drained:.1f} s after the last write;"
-          f" longest queue-to-match time {lag:.1f} s; matcher {n / busy if busy else 0:,.0f} rows/s while busy")
+          f" longest queue-to-match time {lag:.1f} s; matchers {n / busy if busy else 0:,.0f} rows/s from first batch to last")
