@@ -9,11 +9,16 @@ CREATE TABLE dedupe.match_queue (
   record_id        bigint PRIMARY KEY REFERENCES dedupe.records ON DELETE CASCADE,
   actor            name NOT NULL,           -- the writer; the matcher's audit rows name it
   identity_changed boolean NOT NULL DEFAULT false,
-  queued_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+  queued_at        timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  -- A batch the worker failed to match: each of its records counts an attempt and is retried
+  -- alone; at 3 it stays here, set aside, until dedupe.retry_failed_matches().
+  attempts         integer NOT NULL DEFAULT 0,
+  last_error       text
 );
 COMMENT ON TABLE dedupe.match_queue IS
   'Records of deferred sources written but not matched yet (one row per record, oldest first); '
-  'the matcher worker or dedupe.match_pending() removes a row in the transaction that matches it';
+  'the matcher worker or dedupe.match_pending() removes a row in the transaction that matches it. '
+  'A record the worker failed to match 3 times (attempts, last_error) is set aside';
 CREATE INDEX match_queue_queued_at_idx ON dedupe.match_queue (queued_at, record_id);
 -- Queued records are state: a restore keeps them queued, and the worker matches them.
 SELECT pg_catalog.pg_extension_config_dump('dedupe.match_queue', '');
@@ -98,14 +103,29 @@ SELECT q.queue_depth, q.oldest_unmatched,
        pg_catalog.current_setting('dedupe.max_match_delay', true) AS max_match_delay,
        (SELECT count(*) FROM pg_catalog.pg_stat_activity a
          WHERE a.backend_type = 'pg_dedupe matcher' AND a.datname = pg_catalog.current_database())
-         AS workers
-FROM (SELECT count(*) AS queue_depth, min(queued_at) AS oldest_unmatched FROM dedupe.match_queue) q,
+         AS workers,
+       q.set_aside
+FROM (SELECT count(*) AS queue_depth, min(queued_at) AS oldest_unmatched,
+             count(*) FILTER (WHERE attempts >= 3) AS set_aside FROM dedupe.match_queue) q,
      (SELECT sum(records) AS records, max(max_lag) AS max_lag FROM dedupe.match_batches
        WHERE finished_at > pg_catalog.clock_timestamp() - interval '1 minute') b;
 COMMENT ON VIEW dedupe.matching_lag IS
   'Deferred matching at a glance: records queued, the oldest one and its age, rows matched per '
   'second over the last minute and the longest queue-to-match time of that minute, the last '
-  'batch, the configured delay and the matcher workers connected to this database';
+  'batch, the configured delay, the matcher workers connected to this database, and the records '
+  'set aside after 3 failed attempts (dedupe.match_queue.last_error says why)';
+
+-- After the cause of a failure is mended: the records set aside are tried again.
+CREATE FUNCTION dedupe.retry_failed_matches() RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  WITH retried AS (UPDATE dedupe.match_queue q SET attempts = 0 WHERE q.attempts > 0 RETURNING 1)
+  SELECT count(*) FROM retried
+$$;
+COMMENT ON FUNCTION dedupe.retry_failed_matches() IS
+  'Puts the queued records whose matching failed (dedupe.match_queue.attempts > 0, set aside at '
+  '3) back in line for the matcher worker; returns how many';
+REVOKE ALL ON FUNCTION dedupe.retry_failed_matches() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION dedupe.retry_failed_matches() TO dedupe_admin;
 
 GRANT SELECT ON dedupe.match_queue, dedupe.match_batches TO dedupe_admin;
 GRANT SELECT ON dedupe.matching_lag TO dedupe_admin, dedupe_auditor;

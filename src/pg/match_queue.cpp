@@ -30,17 +30,23 @@ CachedStatement enqueue(
     3);
 
 // The oldest queued records no other matcher holds, removed in this transaction and returned in
-// queue order (the order in which they were staged).
+// queue order (the order in which they were staged). A record of a batch that failed is taken
+// alone, so one that cannot be matched holds up no other; after kMaxAttempts it is set aside.
 CachedStatement take_batch(
-    "WITH batch AS (SELECT record_id FROM dedupe.match_queue"
-    "               ORDER BY queued_at, record_id LIMIT $1::pg_catalog.int4 FOR UPDATE SKIP "
-    "LOCKED),"
+    "WITH suspect AS MATERIALIZED (SELECT record_id FROM dedupe.match_queue"
+    "   WHERE attempts OPERATOR(pg_catalog.>) 0 AND attempts OPERATOR(pg_catalog.<) "
+    "$2::pg_catalog.int4"
+    "   ORDER BY queued_at, record_id LIMIT 1 FOR UPDATE SKIP LOCKED),"
+    " fresh AS MATERIALIZED (SELECT record_id FROM dedupe.match_queue"
+    "   WHERE attempts OPERATOR(pg_catalog.=) 0 AND NOT EXISTS (SELECT FROM suspect)"
+    "   ORDER BY queued_at, record_id LIMIT $1::pg_catalog.int4 FOR UPDATE SKIP LOCKED),"
+    " batch AS (SELECT record_id FROM suspect UNION ALL SELECT record_id FROM fresh),"
     " taken AS (DELETE FROM dedupe.match_queue q USING batch"
     "           WHERE q.record_id OPERATOR(pg_catalog.=) batch.record_id"
     "           RETURNING q.record_id, q.actor, q.identity_changed, q.queued_at)"
     " SELECT record_id, actor, identity_changed, queued_at::pg_catalog.text FROM taken"
     " ORDER BY queued_at, record_id",
-    1);
+    2);
 
 // One row per batch for dedupe.matching_lag; rows older than an hour are pruned on the way.
 CachedStatement record_batch(
@@ -50,6 +56,17 @@ CachedStatement record_batch(
     " VALUES ($1::pg_catalog.int4, $2::pg_catalog.float8 * interval '1 millisecond',"
     "         pg_catalog.clock_timestamp() - $3::pg_catalog.timestamptz)",
     3);
+
+// A failed batch: each of its records counts an attempt, and the error is kept.
+CachedStatement count_attempt(
+    "UPDATE dedupe.match_queue q SET attempts = q.attempts OPERATOR(pg_catalog.+) 1,"
+    "  last_error = $2"
+    " WHERE q.record_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])"
+    " RETURNING q.record_id, q.attempts::pg_catalog.int8",
+    2);
+
+// The records of the batch taken last in this backend: its transaction may roll back.
+std::vector<int64_t> taken_last;
 
 bool queued_in_transaction = false;
 bool callback_registered = false;
@@ -106,18 +123,43 @@ int match_queued_batch(int limit) {
   const auto start = std::chrono::steady_clock::now();
   OwnerRights rights;
   SpiSession spi;
-  const uint64 n = take_batch.run({std::to_string(limit)});
+  const uint64 n = take_batch.run({std::to_string(limit), std::to_string(kMaxMatchAttempts)});
   if (n == 0) return 0;
   std::vector<StagedMatch> staged;
   staged.reserve(n);
-  for (uint64 i = 0; i < n; ++i)
+  taken_last.clear();
+  for (uint64 i = 0; i < n; ++i) {
     staged.push_back({std::stoll(*value(i, 1)), *value(i, 2), value(i, 3) == std::string("t")});
+    taken_last.push_back(staged.back().record_id);
+  }
   const std::string oldest = *value(0, 4);
   match_staged_records(staged);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   record_batch.run({std::to_string(n), std::to_string(ms), oldest});
   return static_cast<int>(n);
+}
+
+void count_failed_attempt(const std::string& error) {
+  if (taken_last.empty()) return;
+  OwnerRights rights;
+  SpiSession spi;
+  std::string ids = "{";
+  for (size_t i = 0; i < taken_last.size(); ++i)
+    ids += (i ? "," : "") + std::to_string(taken_last[i]);
+  const uint64 n = count_attempt.run({ids + "}", error});
+  taken_last.clear();
+  for (uint64 i = 0; i < n; ++i) {
+    if (SpiRows::int8(i, 2) != std::optional<int64_t>(kMaxMatchAttempts)) continue;
+    const int64_t record = SpiRows::int8(i, 1).value();
+    pg_call([&] {
+      ereport(WARNING, (errmsg("pg_dedupe: record %lld set aside after %d failed attempts to match "
+                               "it",
+                               static_cast<long long>(record), kMaxMatchAttempts),
+                        errdetail("%s", error.c_str()),
+                        errhint("Mend the cause, then SELECT dedupe.retry_failed_matches().")));
+    });
+  }
 }
 
 }  // namespace dedupe::pg

@@ -4,6 +4,7 @@
 // the batch back into the queue and no record is matched twice or lost.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "pg/golden_match.hpp"
@@ -17,5 +18,13 @@ void enqueue_for_matching(const std::vector<StagedMatch>& staged);
 // Takes up to `limit` of the oldest queued records no other session holds and matches them in
 // the current transaction; returns how many it took.
 int match_queued_batch(int limit);
+
+// The attempts after which a record the worker cannot match is set aside (dedupe.match_queue;
+// the 3 in take_batch and in control/sql/85_deferred_matching.sql).
+constexpr int kMaxMatchAttempts = 3;
+
+// After the transaction of this backend's last batch rolled back: in a new transaction, counts
+// an attempt for each of its records and keeps the error; warns of those set aside.
+void count_failed_attempt(const std::string& error);
 
 }  // namespace dedupe::pg

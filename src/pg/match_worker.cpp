@@ -1,8 +1,9 @@
 // The launcher and the per-database matchers of deferred matching (see match_worker.hpp).
 //
-// Boundary: the worker loops below are C-style code that holds no C++ object with a destructor;
-// the matching itself is C++ and runs through call_cpp(), which unwinds its frames before it
-// raises the PostgreSQL error that run_batch()'s PG_TRY catches, logs and rolls back.
+// Boundary: the worker loops below are C-style code that holds no C++ object with a destructor
+// across a PostgreSQL error; the matching itself is C++ and runs through call_cpp(), which
+// unwinds its frames before it raises the PostgreSQL error that in_own_transaction()'s PG_TRY
+// catches, logs and rolls back (run_batch()'s copy of the message lives outside that PG_TRY).
 #include "pg/match_worker.hpp"
 
 #include <cstring>
@@ -286,8 +287,12 @@ void launcher_loop() {
 constexpr int kNoExtension = -1;
 constexpr int kFailed = -2;
 
+// The message of the last error in_own_transaction() rolled back.
+char last_error[1024];
+
 // Runs work (C++, behind call_cpp) in a transaction of its own, shown in pg_stat_activity as
-// activity. An error is logged and rolled back; returns whether it committed.
+// activity. An error is logged and rolled back (its message kept in last_error); returns
+// whether it committed.
 template <typename Work>
 bool in_own_transaction(const char* activity, Work work) {
   volatile bool committed = false;
@@ -305,6 +310,10 @@ bool in_own_transaction(const char* activity, Work work) {
   PG_CATCH();
   {
     HOLD_INTERRUPTS();
+    MemoryContextSwitchTo(TopMemoryContext);
+    ErrorData* error = CopyErrorData();
+    strlcpy(last_error, error->message ? error->message : "", sizeof(last_error));
+    FreeErrorData(error);
     EmitErrorReport();
     AbortCurrentTransaction();
     MemoryContextSwitchTo(TopMemoryContext);
@@ -317,8 +326,9 @@ bool in_own_transaction(const char* activity, Work work) {
   return committed;
 }
 
-// One batch in a transaction of its own. An error is logged and rolled back (the batch goes
-// back to the queue); the caller retries later.
+// One batch in a transaction of its own. An error is logged and rolled back: the batch goes
+// back to the queue, each of its records counting an attempt (then taken alone, and set aside
+// after kMaxMatchAttempts); the caller retries later.
 int run_batch(int batch_size) {
   int result = 0;
   const bool committed = in_own_transaction("pg_dedupe: matching queued records", [&] {
@@ -326,7 +336,11 @@ int run_batch(int batch_size) {
                  ? call_cpp([batch_size] { return match_queued_batch(batch_size); })
                  : kNoExtension;
   });
-  return committed ? result : kFailed;
+  if (committed) return result;
+  const std::string error = last_error;
+  in_own_transaction("pg_dedupe: counting a failed attempt",
+                     [&] { call_cpp([&] { count_failed_attempt(error); }); });
+  return kFailed;
 }
 
 int attached_slot = -1;

@@ -3,7 +3,7 @@
 -- and are matched later by one batch (dedupe._match_queued, what the worker and
 -- dedupe.match_pending() run), in queue order, by the write path's matcher.
 BEGIN;
-SELECT plan(43);
+SELECT plan(46);
 
 CREATE TABLE public.dm_leads (id int PRIMARY KEY, email text, phone text, first_name text,
                               last_name text, request_id text);
@@ -121,6 +121,23 @@ SELECT ok(NOT has_function_privilege('public', 'dedupe._match_queued(integer)', 
           AND has_function_privilege('dedupe_admin', 'dedupe.match_pending(integer)', 'EXECUTE')
           AND NOT has_function_privilege('dedupe_auditor', 'dedupe.match_pending(integer)', 'EXECUTE'),
   'dedupe_admin may match the queue; PUBLIC and auditors may not');
+SELECT ok(NOT has_function_privilege('public', 'dedupe.retry_failed_matches()', 'EXECUTE')
+          AND has_function_privilege('dedupe_admin', 'dedupe.retry_failed_matches()', 'EXECUTE'),
+  'dedupe_admin may put records set aside back in line; PUBLIC may not');
+
+-- A record set aside (3 failed attempts of the worker) is not taken by a batch until it is
+-- retried; a record with fewer failed attempts is taken alone.
+INSERT INTO public.dm_hooks (email, event_id) VALUES ('aside@example.com', 'x1'),
+  ('suspect@example.com', 'x2'), ('plain@example.com', 'x3');
+UPDATE dedupe.match_queue q SET attempts = 3, last_error = 'boom' FROM dedupe.records r
+ WHERE r.record_id = q.record_id AND r.email = 'aside@example.com';
+UPDATE dedupe.match_queue q SET attempts = 1 FROM dedupe.records r
+ WHERE r.record_id = q.record_id AND r.email = 'suspect@example.com';
+SELECT is(dedupe._match_queued(100), 1, 'a record that failed before is taken alone');
+SELECT is(ARRAY[dedupe._match_queued(100), dedupe._match_queued(100)], ARRAY[1, 0],
+  'then the others; the record set aside is not taken');
+DELETE FROM dedupe.match_queue;
+
 CREATE ROLE dm_auditor IN ROLE dedupe_auditor;
 SET ROLE dm_auditor;
 SELECT lives_ok($$ SELECT * FROM dedupe.matching_lag $$, 'an auditor reads matching_lag');
