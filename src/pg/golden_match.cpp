@@ -195,7 +195,7 @@ CachedStatement link_many(
 // its own), kept until something reads what they would write and then written set-based by
 // dedupe._link_many: links, audit rows and survivorship in one statement each instead of one
 // _link call per record. Until then the records they name are candidates with the golden
-// record decided for them (golden_of); a new golden record is a placeholder, -1, -2, ...
+// record decided for them (golden_of); a new golden record has a stand-in id, -1, -2, ...
 class PendingLinks {
  public:
   void add(int64_t record, std::optional<int64_t> golden, const std::string& rule,
@@ -213,7 +213,7 @@ class PendingLinks {
     const auto it = golden_of_.find(record);
     return it == golden_of_.end() ? std::nullopt : std::optional<int64_t>(it->second);
   }
-  // Writes what is pending; returns the ids the placeholders became (-k at k - 1).
+  // Writes what is pending; returns the ids the stand-ins became (-k at k - 1).
   std::vector<int64_t> write() {
     std::vector<int64_t> created;
     if (golden_of_.empty()) return created;
@@ -274,7 +274,7 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
 
 enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2, kDistinctGolden = 3 };
 
-// A placeholder of PendingLinks in a decision made before they were written, as the golden
+// A stand-in id of PendingLinks in a decision made before they were written, as the golden
 // record it became.
 int64_t written_golden(int64_t golden, const std::vector<int64_t>& created) {
   return golden < 0 ? created.at(static_cast<size_t>(-golden - 1)) : golden;

@@ -10,29 +10,11 @@ Needs pg_dedupe in shared_preload_libraries (scripts/with-cluster); skipped othe
 import io
 import time
 
-import psycopg2
+from taplib import check, connect_with_worker, finish
 
 DB, ROWS, POISON = "dedupe_tap", 200, 137
-tests = []
-
-
-def check(ok, name, detail=""):
-    tests.append((bool(ok), name + (f" ({detail})" if detail and not ok else "")))
-
-
-def finish():
-    print(f"1..{len(tests)}")
-    for i, (ok, name) in enumerate(tests, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
-
-
-conn = psycopg2.connect(dbname=DB)
-conn.autocommit = True
+conn = connect_with_worker(DB)
 cur = conn.cursor()
-cur.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'pg_dedupe launcher'")
-if cur.fetchone()[0] == 0:
-    print("1..0 # SKIP needs pg_dedupe in shared_preload_libraries")
-    raise SystemExit(0)
 
 
 def poll(sql, until, seconds=90):
