@@ -6,8 +6,8 @@
 #include <set>
 
 #include "core/golden/decide.hpp"
-#include "core/normalize/record.hpp"
 #include "pg/batch_run.hpp"
+#include "pg/golden_person.hpp"
 #include "pg/owner_rights.hpp"
 #include "pg/spi_session.hpp"
 
@@ -177,12 +177,6 @@ CachedStatement open_review(
     " $4::pg_catalog.int8[], $5, $6::pg_catalog.float8, $7::pg_catalog.name, $8::pg_catalog.jsonb)",
     8);
 
-std::string array_text(const std::vector<int64_t>& ids) {
-  std::string out = "{";
-  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
-  return out + "}";
-}
-
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
 
 CachedStatement link_many(
@@ -241,18 +235,6 @@ CachedStatement other_members(
 CachedStatement detach(
     "SELECT dedupe._detach($1::pg_catalog.int8, $2::pg_catalog.name, $3::pg_catalog.jsonb)", 3);
 
-// A record as the matcher sees it: seven identity columns from first_column on, and the
-// further roles (dedupe._roles_text) in roles_column, of row `row` of the last result.
-golden::Person person_at(uint64 row, int first_column, int roles_column) {
-  golden::Person p{SpiRows::text(row, first_column),     SpiRows::text(row, first_column + 1),
-                   SpiRows::text(row, first_column + 2), SpiRows::text(row, first_column + 3),
-                   SpiRows::text(row, first_column + 4), SpiRows::text(row, first_column + 5),
-                   SpiRows::text(row, first_column + 6), {}};
-  if (const Text roles = SpiRows::text(row, roles_column))
-    p.more = golden::more_roles(decode_more_roles(*roles));
-  return p;
-}
-
 CachedStatement write_path_model_version(
     "SELECT trained_at::pg_catalog.text FROM dedupe.models"
     " WHERE name OPERATOR(pg_catalog.=) 'write_path'",
@@ -268,8 +250,8 @@ StoredModel stored_model;
 void open_review_for(const std::string& id, const golden::Decision& d, const std::string& score,
                      const std::string& actor, const std::string& explanation) {
   open_review.run({id, d.review_kind, std::to_string(d.golden_id),
-                   d.conflicting.empty() ? Text() : Text(array_text(d.conflicting)), d.rule, score,
-                   actor, explanation});
+                   d.conflicting.empty() ? Text() : Text(int8_array_text(d.conflicting)), d.rule,
+                   score, actor, explanation});
 }
 
 enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2, kDistinctGolden = 3 };
@@ -300,7 +282,7 @@ void read_candidates(uint64 first, uint64 rows, const golden::Person& person,
     if (!golden) continue;
     golden::Candidate c;
     c.golden_id = *golden;
-    c.member = person_at(i, 3, 11);
+    c.member = person_at_row(i, 3, 11);
     found.push_back(std::move(c));
   }
 }
@@ -310,16 +292,16 @@ void read_candidates(uint64 first, uint64 rows, const golden::Person& person,
 // record_and_key_candidates).
 golden::Decision decide_for(const std::string& id, const golden::Person& person,
                             std::vector<golden::Candidate> found,
-                            const std::set<int64_t>& distinct_goldens,
-                            const WritePathPolicy& policy, const PendingLinks& pending) {
-  for (golden::Candidate& c : found) c.distinct = distinct_goldens.count(c.golden_id) > 0;
+                            std::set<int64_t>& distinct_goldens, const WritePathPolicy& policy,
+                            const PendingLinks& pending) {
+  auto mark_distinct = [&] {
+    for (golden::Candidate& c : found) c.distinct = distinct_goldens.count(c.golden_id) > 0;
+  };
+  mark_distinct();
   golden::Decision by_rules = golden::decide_by_rules(person, found);
   if (!by_rules.rule.empty()) return by_rules;
-  const size_t keys = found.size();
-  std::set<int64_t> none;
-  read_candidates(0, further_candidates.run({id}), person, pending, found, none);
-  for (size_t i = keys; i < found.size(); ++i)
-    found[i].distinct = distinct_goldens.count(found[i].golden_id) > 0;
+  read_candidates(0, further_candidates.run({id}), person, pending, found, distinct_goldens);
+  mark_distinct();
   return golden::decide(person, found, policy.thresholds, policy.model);
 }
 
@@ -331,7 +313,7 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy, Pending
   if (rows == 0) return;  // invalid (flagged) records are not matched
   if (SpiRows::int8(0, 1) != std::optional<int64_t>(kState))
     throw Error("XX000", "the matcher's first row is not the record's state");
-  const golden::Person person = person_at(0, 3, 11);
+  const golden::Person person = person_at_row(0, 3, 11);
   const std::optional<int64_t> linked_to = SpiRows::int8(0, 2);
   const bool waiting = SpiRows::boolean(0, 10).value_or(false);
   std::vector<golden::Candidate> found;
@@ -413,7 +395,7 @@ std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& s
                                                const WritePathPolicy& policy) {
   std::set<int64_t> handled;
   if (staged.size() < 2) return handled;  // one row: the ordinary path costs the same
-  const uint64 n = without_candidates.run({array_text(ids)});
+  const uint64 n = without_candidates.run({int8_array_text(ids)});
   for (uint64 i = 0; i < n; ++i) handled.insert(SpiRows::int8(i, 1).value());
   if (handled.empty()) return handled;
   // The decision the matcher makes for a record with no candidate, explained once.
@@ -425,7 +407,7 @@ std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& s
   for (auto& [actor, records] : by_actor) {
     std::sort(records.begin(), records.end());
     records.erase(std::unique(records.begin(), records.end()), records.end());
-    new_golden_records.run({array_text(records), actor, explanation});
+    new_golden_records.run({int8_array_text(records), actor, explanation});
   }
   return handled;
 }
@@ -454,7 +436,7 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   if (staged.empty()) return;
   std::vector<int64_t> ids;
   for (const auto& s : staged) ids.push_back(s.record_id);
-  lock_components.run({array_text(ids)});
+  lock_components.run({int8_array_text(ids)});
   const WritePathPolicy policy = read_write_path_policy();
   // a row staged twice in one statement is matched once
   std::set<int64_t> done = start_golden_records_in_bulk(staged, ids, policy);

@@ -3,6 +3,7 @@
 #include "core/golden/decide.hpp"
 #include "core/normalize/record.hpp"
 #include "pg/datum_io.hpp"
+#include "pg/spi_session.hpp"
 
 namespace dedupe::pg {
 
@@ -18,6 +19,16 @@ golden::Person person_args(FunctionCallInfo fcinfo, int first, int roles) {
   golden::Person p = person_args(fcinfo, first);
   if (!PG_ARGISNULL(roles))
     p.more = golden::more_roles(decode_more_roles(std::string(text_arg(fcinfo, roles))));
+  return p;
+}
+
+golden::Person person_at_row(uint64 row, int first_column, int roles_column) {
+  golden::Person p{SpiRows::text(row, first_column),     SpiRows::text(row, first_column + 1),
+                   SpiRows::text(row, first_column + 2), SpiRows::text(row, first_column + 3),
+                   SpiRows::text(row, first_column + 4), SpiRows::text(row, first_column + 5),
+                   SpiRows::text(row, first_column + 6), {}};
+  if (const std::optional<std::string> roles = SpiRows::text(row, roles_column))
+    p.more = golden::more_roles(decode_more_roles(*roles));
   return p;
 }
 

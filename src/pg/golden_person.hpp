@@ -11,4 +11,8 @@ golden::Person person_args(FunctionCallInfo fcinfo, int first);
 // ... and its further roles from the text argument `roles` (dedupe._roles_text).
 golden::Person person_args(FunctionCallInfo fcinfo, int first, int roles);
 
+// The same from row `row` of the last SPI result: seven text columns from first_column on, the
+// further roles (dedupe._roles_text) in roles_column.
+golden::Person person_at_row(uint64 row, int first_column, int roles_column);
+
 }  // namespace dedupe::pg

@@ -121,13 +121,13 @@ void enqueue_for_matching(const std::vector<StagedMatch>& staged) {
 
 int match_queued_batch(int limit) {
   const auto start = std::chrono::steady_clock::now();
+  taken_last.clear();  // a failure before the next batch is taken counts against no record
   OwnerRights rights;
   SpiSession spi;
   const uint64 n = take_batch.run({std::to_string(limit), std::to_string(kMaxMatchAttempts)});
   if (n == 0) return 0;
   std::vector<StagedMatch> staged;
   staged.reserve(n);
-  taken_last.clear();
   for (uint64 i = 0; i < n; ++i) {
     staged.push_back({std::stoll(*value(i, 1)), *value(i, 2), value(i, 3) == std::string("t")});
     taken_last.push_back(staged.back().record_id);
@@ -144,10 +144,7 @@ void count_failed_attempt(const std::string& error) {
   if (taken_last.empty()) return;
   OwnerRights rights;
   SpiSession spi;
-  std::string ids = "{";
-  for (size_t i = 0; i < taken_last.size(); ++i)
-    ids += (i ? "," : "") + std::to_string(taken_last[i]);
-  const uint64 n = count_attempt.run({ids + "}", error});
+  const uint64 n = count_attempt.run({int8_array_text(taken_last), error});
   taken_last.clear();
   for (uint64 i = 0; i < n; ++i) {
     if (SpiRows::int8(i, 2) != std::optional<int64_t>(kMaxMatchAttempts)) continue;

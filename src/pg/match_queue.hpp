@@ -19,8 +19,8 @@ void enqueue_for_matching(const std::vector<StagedMatch>& staged);
 // the current transaction; returns how many it took.
 int match_queued_batch(int limit);
 
-// The attempts after which a record the worker cannot match is set aside (dedupe.match_queue;
-// the 3 in take_batch and in control/sql/85_deferred_matching.sql).
+// The attempts after which a record the worker cannot match is set aside (take_batch; the
+// matching_lag view and the comments of control/sql/85_deferred_matching.sql say 3 too).
 constexpr int kMaxMatchAttempts = 3;
 
 // After the transaction of this backend's last batch rolled back: in a new transaction, counts

@@ -586,8 +586,8 @@ void dedupe_matcher_launcher_main(Datum) {
   dedupe::pg::launcher_loop();
 }
 
-void dedupe_matcher_main(Datum arg) {
-  const Oid database = DatumGetObjectId(arg);
+// A matcher's or helper's start: signals, the database, its name, READ COMMITTED.
+static void connect_matcher(Oid database) {
   pqsignal(SIGHUP, SignalHandlerForConfigReload);
   pqsignal(SIGTERM, die);
   BackgroundWorkerUnblockSignals();
@@ -596,6 +596,11 @@ void dedupe_matcher_main(Datum arg) {
   // The matcher's advisory locks serialize writers of one identity only when every statement
   // reads what committed before it.
   SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+}
+
+void dedupe_matcher_main(Datum arg) {
+  const Oid database = DatumGetObjectId(arg);
+  connect_matcher(database);
   SpinLockAcquire(&shared->mutex);
   const int slot = dedupe::pg::find_slot(database, true);
   if (slot >= 0) {
@@ -610,12 +615,7 @@ void dedupe_matcher_main(Datum arg) {
 }
 
 void dedupe_matcher_helper_main(Datum arg) {
-  pqsignal(SIGHUP, SignalHandlerForConfigReload);
-  pqsignal(SIGTERM, die);
-  BackgroundWorkerUnblockSignals();
-  BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
-  pgstat_report_appname("pg_dedupe matcher");
-  SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+  connect_matcher(DatumGetObjectId(arg));
   dedupe::pg::helper_loop();
   proc_exit(0);
 }

@@ -152,4 +152,10 @@ std::optional<std::string> SpiRows::text(uint64 row, int column) {
   return std::string(data, static_cast<size_t>(length));
 }
 
+std::string int8_array_text(const std::vector<int64_t>& ids) {
+  std::string out = "{";
+  for (size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + "}";
+}
+
 }  // namespace dedupe::pg

@@ -44,6 +44,9 @@ class CachedStatement {
   uint64 execute(std::vector<Datum>& values, std::vector<char>& nulls);
 };
 
+// An int8[] parameter's text form, '{1,2,3}'.
+std::string int8_array_text(const std::vector<int64_t>& ids);
+
 // Typed reads of the last result (SPI_tuptable) with SPI_getbinval: the Datum as the query
 // typed it, no output function and no text to parse back. Rows and columns are checked; a
 // column of another type than the read asks for is an internal error (XX000), not a guess.

@@ -7,8 +7,8 @@
 #include "pg/write_path_model.hpp"
 
 #include "core/golden/decide.hpp"
-#include "core/normalize/record.hpp"
 #include "pg/batch_run.hpp"
+#include "pg/golden_person.hpp"
 #include "pg/spi_session.hpp"
 
 extern "C" {
@@ -41,12 +41,7 @@ match::RecordSet read_write_path_records(const match::RunControl& control) {
     });
     if (fetched == 0) break;
     for (uint64 r = 0; r < fetched; ++r) {
-      golden::Person p{
-          SpiRows::text(r, 1), SpiRows::text(r, 2), SpiRows::text(r, 3), SpiRows::text(r, 4),
-          SpiRows::text(r, 5), SpiRows::text(r, 6), SpiRows::text(r, 7), {}};
-      if (const auto roles = SpiRows::text(r, 8))
-        p.more = golden::more_roles(decode_more_roles(*roles));
-      golden::add_record(builder, row++, p);
+      golden::add_record(builder, row++, person_at_row(r, 1, 8));
     }
     pg_call([] { SPI_freetuptable(SPI_tuptable); });
     control.check_interrupt();

@@ -19,21 +19,11 @@ import threading
 import time
 
 import psycopg2
+from taplib import check, finish
 
 DB, ROWS, WRITERS, CHUNK, DUP_SHARE = "dedupe_crash", 12000, 2, 100, 0.30
 CLUSTER = os.environ.get("DEDUPE_CLUSTER_DIR")
 PGBIN = os.environ.get("DEDUPE_PGBIN", "")
-tests = []
-
-
-def check(ok, name, detail=""):
-    tests.append((bool(ok), name + (f" ({detail})" if detail and not ok else "")))
-
-
-def finish():
-    print(f"1..{len(tests)}")
-    for i, (ok, name) in enumerate(tests, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
 
 
 def connect(db=DB, attempts=300):

@@ -12,13 +12,9 @@ import os
 import time
 
 import psycopg2
+from taplib import check, finish
 
 DB = "dedupe_model_worker"
-tests = []
-
-
-def check(ok, name, detail=""):
-    tests.append((bool(ok), name + (f" ({detail})" if detail and not ok else "")))
 
 
 def connect(db):
@@ -119,12 +115,6 @@ def main():
                     time.sleep(1)
         admin.close()
     finish()
-
-
-def finish():
-    print(f"1..{len(tests)}")
-    for i, (ok, name) in enumerate(tests, 1):
-        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
 
 
 if __name__ == "__main__":
