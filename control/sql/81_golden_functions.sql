@@ -402,6 +402,26 @@ COMMENT ON FUNCTION dedupe._link(bigint, bigint, text, double precision, name, j
   'internal: links a record to a golden record (NULL: a new one), recomputes it (unless the '
   'caller will) and audits it';
 
+-- The values a golden record whose only member is this record has: what survivorship
+-- (dedupe._recompute_goldens) gives a single member, so a new person's golden record is written
+-- once, with its values, instead of empty and then updated (a second row version and a second
+-- entry for every key component in golden_records_key_idx).
+CREATE FUNCTION dedupe._sole_member_values(records bigint[])
+RETURNS TABLE (record_id bigint, key dedupe.match_key, external_id text, email text, phone text,
+               first_name text, last_name text, full_name text, company text, domain text,
+               country text, attributes jsonb)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT r.record_id, dedupe.try_match_key(r.external_id, r.phone, r.email), r.external_id,
+         r.email, r.phone, r.first_name, r.last_name,
+         nullif(pg_catalog.concat_ws(' ', r.first_name, r.last_name), ''), r.company, r.domain,
+         r.country,
+         coalesce((SELECT pg_catalog.jsonb_object_agg(e.key, e.value)
+                   FROM pg_catalog.jsonb_each_text(r.attributes) e WHERE e.value IS NOT NULL), '{}')
+  FROM dedupe.records r WHERE r.record_id = ANY (records)
+$$;
+COMMENT ON FUNCTION dedupe._sole_member_values(bigint[]) IS
+  'internal: the surviving values of a golden record whose only member is the given record';
+
 -- Records the matcher has no candidate for at all (no other record shares a key component,
 -- the full name or the name block) each start their own golden record: the same rows
 -- dedupe._link(record, NULL, 'new_golden_record:no_candidate', ...) would write one by one,
@@ -413,14 +433,15 @@ DECLARE
   created bigint[];
 BEGIN
   WITH fresh AS (
-    SELECT r.*, pg_catalog.nextval('dedupe.golden_records_golden_id_seq') AS golden_id
-    FROM dedupe.records r WHERE r.record_id = ANY (records) ORDER BY r.record_id),
+    SELECT v.*, r.source, r.source_pk,
+           pg_catalog.nextval('dedupe.golden_records_golden_id_seq') AS golden_id
+    FROM dedupe.records r JOIN dedupe._sole_member_values(records) v USING (record_id)
+    ORDER BY r.record_id),
   golden AS (
     INSERT INTO dedupe.golden_records (golden_id, key, external_id, email, phone, first_name, last_name,
                                        full_name, company, domain, country, attributes, owner)
     SELECT f.golden_id, f.key, f.external_id, f.email, f.phone, f.first_name, f.last_name,
-           nullif(pg_catalog.concat_ws(' ', f.first_name, f.last_name), ''), f.company, f.domain,
-           f.country, f.attributes, ''
+           f.full_name, f.company, f.domain, f.country, f.attributes, ''
     FROM fresh f RETURNING golden_records.golden_id),
   links AS (
     INSERT INTO dedupe.record_links (record_id, golden_id, rule, score, linked_by)
@@ -443,20 +464,39 @@ REVOKE ALL ON FUNCTION dedupe._new_golden_records(bigint[], name, jsonb) FROM PU
 -- join an existing one or start a new one, as dedupe._link(record, golden, ...) would one by
 -- one. goldens[i] > 0 names an existing golden record (followed through merges and locked FOR
 -- KEY SHARE, in id order, as _link does); goldens[i] = -k names the k-th new golden record of
--- this call, shared by every record that names it. Links, audit rows and survivorship are one
--- statement each. Returns the new golden records' ids, the k-th at position k.
+-- this call, shared by every record that names it. A new golden record of one member is written
+-- with its values (dedupe._sole_member_values); links, audit rows and the survivorship of the
+-- others are one statement each. Returns the new golden records' ids, the k-th at position k.
 CREATE FUNCTION dedupe._link_many(records bigint[], goldens bigint[], rules text[],
   scores double precision[], actors name[], explanations jsonb[]) RETURNS bigint[]
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   fresh bigint[];
+  settled bigint[];
   targets bigint[];
 BEGIN
-  WITH created AS (
-    INSERT INTO dedupe.golden_records (owner)
-    SELECT '' FROM pg_catalog.generate_series(1, (SELECT coalesce(max(-g), 0) FROM unnest(goldens) g))
-    RETURNING golden_id)
-  SELECT coalesce(pg_catalog.array_agg(c.golden_id ORDER BY c.golden_id), '{}') INTO fresh FROM created c;
+  WITH stand_in AS MATERIALIZED (
+    SELECT -u.g AS k, min(u.r) AS record_id, count(*) AS members
+    FROM unnest(records, goldens) u(r, g) WHERE u.g < 0 GROUP BY -u.g ORDER BY -u.g),
+  numbered AS MATERIALIZED (
+    SELECT s.*, pg_catalog.nextval('dedupe.golden_records_golden_id_seq') AS golden_id
+    FROM stand_in s),
+  created AS (
+    INSERT INTO dedupe.golden_records (golden_id, key, external_id, email, phone, first_name, last_name,
+                                       full_name, company, domain, country, attributes, owner)
+    SELECT n.golden_id, v.key, v.external_id, v.email, v.phone, v.first_name, v.last_name,
+           v.full_name, v.company, v.domain, v.country, coalesce(v.attributes, '{}'), ''
+    FROM numbered n
+    LEFT JOIN dedupe._sole_member_values(ARRAY(SELECT o.record_id FROM numbered o WHERE o.members = 1)) v
+      ON v.record_id = n.record_id
+    ORDER BY n.k)
+  SELECT coalesce(pg_catalog.array_agg(n.golden_id ORDER BY n.k), '{}'),
+         coalesce(pg_catalog.array_agg(n.golden_id) FILTER (WHERE n.members = 1), '{}')
+    INTO fresh, settled FROM numbered n;
+  IF pg_catalog.array_length(fresh, 1) IS DISTINCT FROM
+     (SELECT max(-g) FROM unnest(goldens) g WHERE g < 0) THEN
+    RAISE EXCEPTION 'new golden records must be named -1, -2, ... without gaps' USING ERRCODE = 'XX000';
+  END IF;
   -- A golden record merged away since the matcher read it: its survivor (rare: one look-up each).
   WITH locked AS MATERIALIZED (
     SELECT gr.golden_id FROM dedupe.golden_records gr
@@ -480,7 +520,7 @@ BEGIN
          coalesce(i.explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', i.golden_id)
   FROM input i JOIN dedupe.records r ON r.record_id = i.record_id ORDER BY i.n;
   targets := ARRAY(SELECT DISTINCT t FROM unnest(targets) t ORDER BY t);
-  PERFORM dedupe._recompute_goldens(targets);
+  PERFORM dedupe._recompute_goldens(ARRAY(SELECT t FROM unnest(targets) t WHERE NOT t = ANY (settled)));
   -- The owner is chosen once, from the values a golden record starts with.
   UPDATE dedupe.golden_records g SET owner = dedupe._owner_for(g)
    WHERE g.golden_id = ANY (targets) AND g.owner = '';

@@ -35,48 +35,52 @@ CachedStatement lock_components(
   "(r.record_id OPERATOR(pg_catalog.<) s.record_id OR EXISTS (SELECT FROM dedupe.record_links x" \
   " WHERE x.record_id OPERATOR(pg_catalog.=) r.record_id))"
 
-// A candidate row: kind, the member's golden record (NULL when it is not linked yet:
-// PendingLinks knows it), its identity columns, a boolean column the state row uses, its
-// further roles and its record id.
-#define CANDIDATE_COLUMNS(kind, golden, c)                                                        \
-  "SELECT " kind "::pg_catalog.int8, " golden ", " c ".external_id, " c ".email, " c ".phone, " c \
-  ".first_name, " c ".last_name, " c ".company, " c                                               \
-  ".domain, NULL::pg_catalog.bool,"                                                               \
-  " dedupe._roles_text(NULLIF(" c ".roles, '{}'::pg_catalog.jsonb)), " c ".record_id"
+// A candidate row: the record it is a candidate of, kind, the member's golden record (NULL when
+// it is not linked yet: PendingLinks knows it), its identity columns, a boolean column the
+// state row uses, its further roles and its record id.
+#define CANDIDATE_COLUMNS(of_record, kind, golden, c)                                  \
+  "SELECT " of_record ", " kind "::pg_catalog.int8, " golden ", " c ".external_id, " c \
+  ".email, " c ".phone, " c ".first_name, " c ".last_name, " c ".company, " c          \
+  ".domain, NULL::pg_catalog.bool, dedupe._roles_text(NULLIF(" c                       \
+  ".roles, '{}'::pg_catalog.jsonb)), " c ".record_id"
 
-// What the matcher reads first about one staged record: its state (row 1, kind 0: its identity
+// What the matcher reads first about the staged records of a flush ($1, with $2 saying whose
+// identity an UPDATE changed), in one statement: each record's state (kind 0: its identity
 // columns, the golden record it is linked to, whether it waits in the review queue, its further
-// roles), then, when it is to be matched (not linked, or linked with a changed identity, $2; and
-// not already waiting for a human), the records sharing a key component (kind 1, GIN on
+// roles), then, for those to be matched (not linked, or linked with a changed identity; and not
+// already waiting for a human), the records sharing a key component (kind 1, GIN on
 // records.key) and the golden records a human called distinct from it (kind 3). The rules
 // (same external id, same email, same phone with agreeing names) need nothing else: when one
 // applies, the other candidates (further_candidates) share no key component and cannot change
-// the decision, so they are not read. UNION ALL without ORDER BY returns the branches in order
-// (an Append runs its children one after another; SPI_prepare_cursor without
-// CURSOR_OPT_PARALLEL_OK never plans a parallel one).
-CachedStatement record_and_key_candidates(
+// the decision, so they are not read. Read before the flush decides anything: what a decision
+// changes (the golden record of a record matched earlier in the flush) PendingLinks knows.
+// UNION ALL without ORDER BY returns the branches in order (an Append runs its children one
+// after another; SPI_prepare_cursor without CURSOR_OPT_PARALLEL_OK never plans a parallel one),
+// so each record's state row comes before its candidates.
+CachedStatement records_and_key_candidates(
     "WITH s AS MATERIALIZED ("
-    "  SELECT rec.*, (SELECT l.golden_id FROM dedupe.record_links l"
-    "                 WHERE l.record_id = rec.record_id) AS linked,"
+    "  SELECT rec.*, u.changed, (SELECT l.golden_id FROM dedupe.record_links l"
+    "                            WHERE l.record_id = rec.record_id) AS linked,"
     "         EXISTS (SELECT FROM dedupe.review_queue q WHERE q.record_id = rec.record_id"
     "                 AND q.status = 'open') AS waiting"
-    "  FROM dedupe.records rec WHERE rec.record_id = $1::pg_catalog.int8 AND rec.valid),"
+    "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]),"
+    "                  pg_catalog.unnest($2::pg_catalog.bool[])) u(id, changed)"
+    "  JOIN dedupe.records rec ON rec.record_id OPERATOR(pg_catalog.=) u.id WHERE rec.valid),"
     " m AS MATERIALIZED (SELECT * FROM s"
-    "   WHERE CASE WHEN s.linked IS NULL THEN NOT s.waiting ELSE $2::pg_catalog.bool END),"
-    " c AS (SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
-    "              r.company, r.domain, r.roles"
-    "       FROM dedupe.records r, m s"
-    "       WHERE r.key OPERATOR(dedupe.&&) s.key AND r.record_id OPERATOR(pg_catalog.<>) "
-    "s.record_id AND " EARLIER_OR_LINKED ")"
-    " SELECT 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone, s.first_name,"
-    "  s.last_name, s.company, s.domain, s.waiting,"
+    "   WHERE CASE WHEN s.linked IS NULL THEN NOT s.waiting ELSE s.changed END),"
+    " c AS (SELECT s.record_id AS of_record, r.record_id, r.external_id, r.email, r.phone,"
+    "              r.first_name, r.last_name, r.company, r.domain, r.roles"
+    "       FROM m s JOIN dedupe.records r ON r.key OPERATOR(dedupe.&&) s.key"
+    "       WHERE r.record_id OPERATOR(pg_catalog.<>) s.record_id AND " EARLIER_OR_LINKED ")"
+    " SELECT s.record_id, 0::pg_catalog.int8, s.linked, s.external_id, s.email, s.phone,"
+    "  s.first_name, s.last_name, s.company, s.domain, s.waiting,"
     "  dedupe._roles_text(NULLIF(s.roles, '{}'::pg_catalog.jsonb)), NULL::pg_catalog.int8"
     " FROM s"
-    " UNION ALL " CANDIDATE_COLUMNS("1", "l.golden_id", "c")
+    " UNION ALL " CANDIDATE_COLUMNS("c.of_record", "1", "l.golden_id", "c")
     " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
     " UNION ALL"
-    " SELECT 3::pg_catalog.int8, d.golden_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-    "  NULL"
+    " SELECT s.record_id, 3::pg_catalog.int8, d.golden_id, NULL, NULL, NULL, NULL, NULL, NULL,"
+    "  NULL, NULL, NULL, NULL"
     " FROM m s JOIN dedupe.distinct_pairs d ON d.record_id OPERATOR(pg_catalog.=) s.record_id",
     2);
 
@@ -110,9 +114,9 @@ CachedStatement further_candidates(
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
     "        ORDER BY r.record_id LIMIT 50) x)"
-    " " CANDIDATE_COLUMNS("1", "l.golden_id", "c")
+    " " CANDIDATE_COLUMNS("$1::pg_catalog.int8", "1", "l.golden_id", "c")
     " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
-    " UNION ALL " CANDIDATE_COLUMNS("2", "x.golden_id", "x")
+    " UNION ALL " CANDIDATE_COLUMNS("$1::pg_catalog.int8", "2", "x.golden_id", "x")
     " FROM s CROSS JOIN LATERAL pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(block)"
     " CROSS JOIN LATERAL ("
     "   SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
@@ -188,14 +192,17 @@ CachedStatement link_many(
 // The plain decisions of a flush (a record that was in no golden record joins one, or starts
 // its own), kept until something reads what they would write and then written set-based by
 // dedupe._link_many: links, audit rows and survivorship in one statement each instead of one
-// _link call per record. Until then the records they name are candidates with the golden
-// record decided for them (golden_of); a new golden record has a stand-in id, -1, -2, ...
+// _link call per record. It also remembers, for the rest of the flush, the golden record each
+// decision put its record in (a new golden record has a stand-in id, -1, -2, ..., until
+// written): the candidates were read before any decision, and a candidate matched earlier in
+// the flush belongs where it was put, not where it was read.
 class PendingLinks {
  public:
   void add(int64_t record, std::optional<int64_t> golden, const std::string& rule,
            const std::string& score, const std::string& actor, const std::string& explanation) {
     const int64_t target = golden ? *golden : -static_cast<int64_t>(++fresh_);
-    golden_of_[record] = target;
+    decided_[record] = target;
+    if (target < 0) stand_ins_.push_back(record);  // a new golden record, or one joining it
     columns_[0].push_back(std::to_string(record));
     columns_[1].push_back(std::to_string(target));
     columns_[2].push_back(rule);
@@ -203,26 +210,39 @@ class PendingLinks {
     columns_[4].push_back(actor);
     columns_[5].push_back(explanation);
   }
-  std::optional<int64_t> golden_of(int64_t record) const {
-    const auto it = golden_of_.find(record);
-    return it == golden_of_.end() ? std::nullopt : std::optional<int64_t>(it->second);
+  // A record the flush put in a golden record (or in none) by other means than add().
+  void settle(int64_t record, std::optional<int64_t> golden) {
+    decided_[record] = golden.value_or(kInNoGolden);
+  }
+  // The golden record of a candidate read as in `as_read`, after the flush's decisions.
+  std::optional<int64_t> golden_of(int64_t record, std::optional<int64_t> as_read) const {
+    const auto it = decided_.find(record);
+    if (it == decided_.end()) return as_read;
+    if (it->second == kInNoGolden) return std::nullopt;
+    return it->second;
   }
   // Writes what is pending; returns the ids the stand-ins became (-k at k - 1).
   std::vector<int64_t> write() {
     std::vector<int64_t> created;
-    if (golden_of_.empty()) return created;
+    if (columns_[0].empty()) return created;
     const uint64 n = link_many.run_columns(columns_);
     for (uint64 i = 0; i < n; ++i) created.push_back(SpiRows::int8(i, 1).value());
     if (created.size() != fresh_)
       throw Error("XX000", "dedupe._link_many created too few golden records");
-    golden_of_.clear();
+    for (int64_t record : stand_ins_) {
+      int64_t& golden = decided_.at(record);
+      if (golden < 0) golden = created.at(static_cast<size_t>(-golden - 1));
+    }
+    stand_ins_.clear();
     for (auto& column : columns_) column.clear();
     fresh_ = 0;
     return created;
   }
 
  private:
-  std::map<int64_t, int64_t> golden_of_;
+  static constexpr int64_t kInNoGolden = 0;  // golden ids are positive, stand-ins negative
+  std::map<int64_t, int64_t> decided_;
+  std::vector<int64_t> stand_ins_;  // records of decided_ whose golden record is a stand-in
   std::vector<std::vector<std::optional<std::string>>> columns_{6};
   size_t fresh_ = 0;
 };
@@ -254,6 +274,11 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
                    score, actor, explanation});
 }
 
+// How many staged records' state and key candidates one statement reads (a COPY flushes
+// thousands): enough to spend the statement's fixed cost on many, few enough to keep their rows
+// in memory.
+constexpr size_t kRecordsReadAtOnce = 1000;
+
 enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2, kDistinctGolden = 3 };
 
 // A stand-in id of PendingLinks in a decision made before they were written, as the golden
@@ -262,34 +287,59 @@ int64_t written_golden(int64_t golden, const std::vector<int64_t>& created) {
   return golden < 0 ? created.at(static_cast<size_t>(-golden - 1)) : golden;
 }
 
-// Appends the candidate rows of the last result from row `first` on, before any other statement
-// replaces it, and notes the golden records a human called distinct. Role-block candidates count
-// only for a record with further roles. A candidate matched earlier in this flush has the golden
-// record decided for it, not written yet; one in no golden record (waiting in the match queue,
-// say) is no candidate.
-void read_candidates(uint64 first, uint64 rows, const golden::Person& person,
-                     const PendingLinks& pending, std::vector<golden::Candidate>& found,
-                     std::set<int64_t>& distinct_goldens) {
-  for (uint64 i = first; i < rows; ++i) {
-    const int64_t kind = SpiRows::int8(i, 1).value();
-    if (kind == kDistinctGolden) {
-      distinct_goldens.insert(SpiRows::int8(i, 2).value());
+// One row of records_and_key_candidates or further_candidates, copied out of SPI's result.
+struct CandidateRow {
+  int64_t kind;
+  std::optional<int64_t> golden;     // as read (kState: the golden record it is linked to)
+  std::optional<int64_t> record_id;  // the candidate's (none for kState and kDistinctGolden)
+  bool waiting;                      // kState: waits in the review queue
+  golden::Person person;
+};
+
+CandidateRow candidate_row(uint64 i) {
+  CandidateRow row{SpiRows::int8(i, 2).value(),
+                   SpiRows::int8(i, 3),
+                   SpiRows::int8(i, 13),
+                   SpiRows::boolean(i, 11).value_or(false),
+                   {}};
+  if (row.kind != kDistinctGolden) row.person = person_at_row(i, 4, 12);
+  return row;
+}
+
+// The rows of the last result, by the record they are about (column 1), in the order read.
+std::map<int64_t, std::vector<CandidateRow>> rows_by_record(uint64 rows) {
+  std::map<int64_t, std::vector<CandidateRow>> by_record;
+  for (uint64 i = 0; i < rows; ++i)
+    by_record[SpiRows::int8(i, 1).value()].push_back(candidate_row(i));
+  return by_record;
+}
+
+// Appends the candidates among `rows`, and notes the golden records a human called distinct.
+// Role-block candidates count only for a record with further roles. A candidate matched earlier
+// in this flush is in the golden record decided for it (PendingLinks); one in no golden record
+// (waiting in the match queue, say) is no candidate.
+void add_candidates(const std::vector<CandidateRow>& rows, const golden::Person& person,
+                    const PendingLinks& pending, std::vector<golden::Candidate>& found,
+                    std::set<int64_t>& distinct_goldens) {
+  for (const CandidateRow& row : rows) {
+    if (row.kind == kState) continue;
+    if (row.kind == kDistinctGolden) {
+      distinct_goldens.insert(row.golden.value());
       continue;
     }
-    if (kind == kRoleBlockCandidate && person.more.empty()) continue;
-    std::optional<int64_t> golden = SpiRows::int8(i, 2);
-    if (!golden) golden = pending.golden_of(SpiRows::int8(i, 12).value());
+    if (row.kind == kRoleBlockCandidate && person.more.empty()) continue;
+    const std::optional<int64_t> golden = pending.golden_of(row.record_id.value(), row.golden);
     if (!golden) continue;
     golden::Candidate c;
     c.golden_id = *golden;
-    c.member = person_at_row(i, 3, 11);
+    c.member = row.person;
     found.push_back(std::move(c));
   }
 }
 
 // The decision on every candidate, reading the name and role-block candidates only when no rule
 // decides on the key candidates (the decision is the same either way: see
-// record_and_key_candidates).
+// records_and_key_candidates).
 golden::Decision decide_for(const std::string& id, const golden::Person& person,
                             std::vector<golden::Candidate> found,
                             std::set<int64_t>& distinct_goldens, const WritePathPolicy& policy,
@@ -300,25 +350,28 @@ golden::Decision decide_for(const std::string& id, const golden::Person& person,
   mark_distinct();
   golden::Decision by_rules = golden::decide_by_rules(person, found);
   if (!by_rules.rule.empty()) return by_rules;
-  read_candidates(0, further_candidates.run({id}), person, pending, found, distinct_goldens);
+  const std::map<int64_t, std::vector<CandidateRow>> further =
+      rows_by_record(further_candidates.run({id}));
+  for (const auto& [record, rows] : further)
+    add_candidates(rows, person, pending, found, distinct_goldens);
   mark_distinct();
   return golden::decide(person, found, policy.thresholds, policy.model);
 }
 
-void match_one(const StagedMatch& staged, const WritePathPolicy& policy, PendingLinks& pending) {
+// Matches one staged record, given what records_and_key_candidates read about it (its state
+// row first).
+void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
+               const WritePathPolicy& policy, PendingLinks& pending) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
-  const uint64 rows =
-      record_and_key_candidates.run({id, std::string(staged.identity_changed ? "t" : "f")});
-  if (rows == 0) return;  // invalid (flagged) records are not matched
-  if (SpiRows::int8(0, 1) != std::optional<int64_t>(kState))
+  if (read.empty() || read.front().kind != kState)
     throw Error("XX000", "the matcher's first row is not the record's state");
-  const golden::Person person = person_at_row(0, 3, 11);
-  const std::optional<int64_t> linked_to = SpiRows::int8(0, 2);
-  const bool waiting = SpiRows::boolean(0, 10).value_or(false);
+  const golden::Person& person = read.front().person;
+  const std::optional<int64_t> linked_to = read.front().golden;
+  const bool waiting = read.front().waiting;
   std::vector<golden::Candidate> found;
   std::set<int64_t> distinct_goldens;
-  read_candidates(1, rows, person, pending, found, distinct_goldens);
+  add_candidates(read, person, pending, found, distinct_goldens);
 
   if (!linked_to && waiting) return;  // already waiting for a human
   golden::Decision d;
@@ -363,13 +416,17 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy, Pending
       return;
     }
     detach.run({id, actor, explanation});  // the evidence no longer points at its golden record
+    pending.settle(staged.record_id, std::nullopt);
   }
+  Text target;
+  std::string rule;
   switch (d.action) {
     case golden::Action::kLink:
-      link.run({id, std::to_string(d.golden_id), d.rule, score, actor, explanation});
+      target = std::to_string(d.golden_id);
+      rule = d.rule;
       break;
     case golden::Action::kNewGolden:
-      link.run({id, std::nullopt, "new_golden_record:" + d.rule, score, actor, explanation});
+      rule = "new_golden_record:" + d.rule;
       break;
     case golden::Action::kReview:
       // A record waiting for a human is still someone: it starts a golden record of its own
@@ -377,15 +434,14 @@ void match_one(const StagedMatch& staged, const WritePathPolicy& policy, Pending
       // it into the golden record the evidence points at. A conflict the model found (several
       // golden records above the link threshold, likely one person, as batch's clusters would
       // say) joins the one it matches best, and the item proposes merging the others into it.
-      if (!linked_to) {
-        const bool joins = d.joins_while_reviewed;
-        link.run({id, joins ? Text(std::to_string(d.golden_id)) : std::nullopt,
-                  joins ? "match_probability:in_review" : "new_golden_record:in_review", score,
-                  actor, explanation});
-      }
-      open_review_for(id, d, score, actor, explanation);
+      // A record here is in no golden record: new, or just detached from one it shared.
+      if (d.joins_while_reviewed) target = std::to_string(d.golden_id);
+      rule = d.joins_while_reviewed ? "match_probability:in_review" : "new_golden_record:in_review";
       break;
   }
+  link.run({id, target, rule, score, actor, explanation});
+  pending.settle(staged.record_id, SpiRows::int8(0, 1));
+  if (d.action == golden::Action::kReview) open_review_for(id, d, score, actor, explanation);
 }
 
 // Gives every staged record without any candidate its own golden record in one statement per
@@ -446,11 +502,26 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   std::stable_sort(
       in_order.begin(), in_order.end(),
       [](const StagedMatch& a, const StagedMatch& b) { return a.record_id < b.record_id; });
+  std::vector<StagedMatch> todo;
+  for (const StagedMatch& s : in_order)
+    if (done.insert(s.record_id).second) todo.push_back(s);
   PendingLinks pending;
-  for (const StagedMatch& s : in_order) {
-    if (!done.insert(s.record_id).second) continue;
-    check_for_interrupts();
-    match_one(s, policy, pending);
+  for (size_t start = 0; start < todo.size(); start += kRecordsReadAtOnce) {
+    const size_t end = std::min(todo.size(), start + kRecordsReadAtOnce);
+    std::vector<int64_t> chunk;
+    std::string changed = "{";
+    for (size_t i = start; i < end; ++i) {
+      chunk.push_back(todo[i].record_id);
+      changed += std::string(i > start ? "," : "") + (todo[i].identity_changed ? "t" : "f");
+    }
+    const std::map<int64_t, std::vector<CandidateRow>> read =
+        rows_by_record(records_and_key_candidates.run({int8_array_text(chunk), changed + "}"}));
+    for (size_t i = start; i < end; ++i) {
+      check_for_interrupts();
+      const auto it = read.find(todo[i].record_id);
+      if (it == read.end()) continue;  // invalid (flagged) records are not matched
+      match_one(todo[i], it->second, policy, pending);
+    }
   }
   pending.write();
 }

@@ -2,7 +2,7 @@
 -- record: it is matched again like a new row (link when certain, review when in doubt), and
 -- the golden record it leaves empty is absorbed with a golden_merges row.
 BEGIN;
-SELECT plan(19);
+SELECT plan(24);
 SET LOCAL search_path = public, dedupe;
 -- This file's review items come from the same name and nothing else (a match probability of
 -- about 0.54), which the default review threshold (0.8) leaves to a golden record of its own.
@@ -70,6 +70,23 @@ UPDATE ic_crm SET email = 'gustavo@ic.example', first_name = 'Gustavo' WHERE id 
 SELECT is(pg_temp.golden_of(7), g, 'a new identity of its own keeps its golden record') FROM alone;
 SELECT is((SELECT email FROM dedupe.golden_records gr, alone WHERE gr.golden_id = g), 'gustavo@ic.example',
   'with the new values') FROM alone;
+
+-- In doubt after leaving a shared golden record: the second member of H becomes Ivo's namesake
+-- with a phone. It leaves H and, while a human decides, is in a golden record of its own (it
+-- used to be in none: the review item was its only trace).
+INSERT INTO ic_crm VALUES (8, 'hana@ic.example', NULL, 'Hana', 'Kowalczyk'),
+                          (9, 'hana@ic.example', NULL, 'Hana', 'Kowalczyk'),
+                          (10, 'ivo@ic.example', NULL, 'Ivo', 'Marangoni');
+CREATE TEMP TABLE shared AS SELECT pg_temp.golden_of(8) AS h, pg_temp.golden_of(10) AS i;
+SELECT is(pg_temp.golden_of(9), h, 'two rows of Hana share a golden record') FROM shared;
+UPDATE ic_crm SET email = NULL, phone = '+1 415 555 0177', first_name = 'Ivo', last_name = 'Marangoni' WHERE id = 9;
+SELECT ok(EXISTS (SELECT FROM dedupe.review_queue WHERE record_id = pg_temp.record_of(9) AND status = 'open'),
+  'the changed row waits for a human');
+SELECT ok(pg_temp.golden_of(9) IS NOT NULL AND pg_temp.golden_of(9) NOT IN (h, i),
+  'and meanwhile is in a golden record of its own') FROM shared;
+SELECT is(pg_temp.golden_of(8), h, 'Hana''s golden record keeps its other member') FROM shared;
+SELECT is(dedupe.approve((SELECT item_id FROM dedupe.review_queue WHERE record_id = pg_temp.record_of(9) AND status = 'open')),
+  i, 'approve moves it to Ivo''s golden record') FROM shared;
 
 -- Every golden record of this table has a member, and none shares an email with another.
 SELECT is((SELECT count(*) FROM dedupe.golden_records g WHERE NOT EXISTS
