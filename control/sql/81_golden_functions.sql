@@ -248,7 +248,10 @@ BEGIN
                THEN g.key ELSE dedupe.try_match_key(c.external_id, c.phone, c.email) END,
     updated_at = pg_catalog.now()
   FROM chosen c
-  WHERE g.golden_id = c.golden_id
+  -- golden_id = ANY (goldens) as well: the plan is generic, and without a condition of its own
+  -- on golden_records it hashes the whole table once it guesses many chosen rows (a sequential
+  -- scan per recomputation, the write path's cost growing with the golden records).
+  WHERE g.golden_id = c.golden_id AND g.golden_id = ANY (goldens)
     AND (g.external_id, g.email, g.phone, g.first_name, g.last_name, g.company, g.domain, g.country, g.attributes)
         IS DISTINCT FROM
         (c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company, c.domain, c.country, c.attributes);
