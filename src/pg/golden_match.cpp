@@ -84,7 +84,8 @@ CachedStatement records_and_key_candidates(
     " FROM m s JOIN dedupe.distinct_pairs d ON d.record_id OPERATOR(pg_catalog.=) s.record_id",
     2);
 
-// The rest of a record's candidates, read when no rule decided on the key candidates:
+// The rest of the candidates of the records $1, read for those on whose key candidates no rule
+// decided:
 //  kind 1: records with the same normalized full name or its parts swapped (a form asking for
 //    surname first), then the first others of the name block (phonetic surname and first
 //    initial) by record id; at most 50 of each, so the exact namesakes are never crowded out of
@@ -93,19 +94,21 @@ CachedStatement records_and_key_candidates(
 //    and street, or house number and street: dedupe._role_blocks), so a typo in a name does not
 //    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
 //    index on records.roles. The matcher reads them only when the record has further roles.
+// Each record's rows come in that order (the Append's branches in turn, as above).
 CachedStatement further_candidates(
     "WITH s AS MATERIALIZED (SELECT rec.* FROM dedupe.records rec"
-    "   WHERE rec.record_id = $1::pg_catalog.int8),"
-    " c AS ((SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
+    "   WHERE rec.record_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])),"
+    " c AS (SELECT s.record_id AS of_record, x.* FROM s CROSS JOIN LATERAL ("
+    "        SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
-    "        FROM dedupe.records r, s"
+    "        FROM dedupe.records r"
     "        WHERE r.full_name OPERATOR(pg_catalog.=) ANY (ARRAY[s.full_name,"
     "              s.last_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) s.first_name])"
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
-    " LIMIT 50)"
+    "        LIMIT 50) x"
     "       UNION ALL"
-    "       SELECT x.* FROM s CROSS JOIN LATERAL ("
+    "       SELECT s.record_id, x.* FROM s CROSS JOIN LATERAL ("
     "        SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
     "        FROM dedupe.records r"
@@ -114,9 +117,9 @@ CachedStatement further_candidates(
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
     "        ORDER BY r.record_id LIMIT 50) x)"
-    " " CANDIDATE_COLUMNS("$1::pg_catalog.int8", "1", "l.golden_id", "c")
+    " " CANDIDATE_COLUMNS("c.of_record", "1", "l.golden_id", "c")
     " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
-    " UNION ALL " CANDIDATE_COLUMNS("$1::pg_catalog.int8", "2", "x.golden_id", "x")
+    " UNION ALL " CANDIDATE_COLUMNS("s.record_id", "2", "x.golden_id", "x")
     " FROM s CROSS JOIN LATERAL pg_catalog.unnest(dedupe._role_blocks(s.roles)) b(block)"
     " CROSS JOIN LATERAL ("
     "   SELECT l.golden_id, r.external_id, r.email, r.phone, r.first_name, r.last_name, r.company,"
@@ -277,7 +280,7 @@ void open_review_for(const std::string& id, const golden::Decision& d, const std
 // How many staged records' state and key candidates one statement reads (a COPY flushes
 // thousands): enough to spend the statement's fixed cost on many, few enough to keep their rows
 // in memory.
-constexpr size_t kRecordsReadAtOnce = 1000;
+constexpr size_t kRecordsReadAtOnce = 500;
 
 enum RowKind : int64_t { kState = 0, kCandidate = 1, kRoleBlockCandidate = 2, kDistinctGolden = 3 };
 
@@ -337,46 +340,83 @@ void add_candidates(const std::vector<CandidateRow>& rows, const golden::Person&
   }
 }
 
-// The decision on every candidate, reading the name and role-block candidates only when no rule
-// decides on the key candidates (the decision is the same either way: see
-// records_and_key_candidates).
-golden::Decision decide_for(const std::string& id, const golden::Person& person,
-                            std::vector<golden::Candidate> found,
-                            std::set<int64_t>& distinct_goldens, const WritePathPolicy& policy,
+// Whether a staged record is matched: it is in no golden record yet and not already waiting
+// for a human, or an update changed its identity.
+bool to_be_matched(const StagedMatch& staged, const CandidateRow& state) {
+  return state.golden ? staged.identity_changed : !state.waiting;
+}
+
+// What a record's key candidates say as the flush stands: the candidates in their golden
+// records, and the rules' decision on them (no rule: the model decides, on all candidates).
+struct KeyCandidates {
+  std::vector<golden::Candidate> found;
+  std::set<int64_t> distinct_goldens;
+  golden::Decision by_rules;
+};
+
+void mark_distinct(KeyCandidates& k) {
+  for (golden::Candidate& c : k.found) c.distinct = k.distinct_goldens.count(c.golden_id) > 0;
+}
+
+KeyCandidates key_candidates(const std::vector<CandidateRow>& read, const PendingLinks& pending) {
+  KeyCandidates k;
+  const golden::Person& person = read.front().person;
+  add_candidates(read, person, pending, k.found, k.distinct_goldens);
+  mark_distinct(k);
+  k.by_rules = golden::decide_by_rules(person, k.found);
+  return k;
+}
+
+using RowsByRecord = std::map<int64_t, std::vector<CandidateRow>>;
+
+// The further candidates of a chunk of records, read in one statement for those on whose key
+// candidates no rule decided when the chunk was read. Decisions made since can change that
+// (a candidate that then had no golden record has one now); such a record has them read alone.
+struct FurtherCandidates {
+  std::set<int64_t> read_for;
+  RowsByRecord rows;
+};
+
+FurtherCandidates read_further_candidates(const std::vector<int64_t>& records) {
+  FurtherCandidates further;
+  further.read_for.insert(records.begin(), records.end());
+  if (!records.empty())
+    further.rows = rows_by_record(further_candidates.run({int8_array_text(records)}));
+  return further;
+}
+
+// The decision on every candidate: the rules' on the key candidates, else the model's on them
+// and the further candidates (the rules cannot apply to those: see records_and_key_candidates).
+golden::Decision decide_for(int64_t record, const golden::Person& person, KeyCandidates k,
+                            const FurtherCandidates& further, const WritePathPolicy& policy,
                             const PendingLinks& pending) {
-  auto mark_distinct = [&] {
-    for (golden::Candidate& c : found) c.distinct = distinct_goldens.count(c.golden_id) > 0;
-  };
-  mark_distinct();
-  golden::Decision by_rules = golden::decide_by_rules(person, found);
-  if (!by_rules.rule.empty()) return by_rules;
-  const std::map<int64_t, std::vector<CandidateRow>> further =
-      rows_by_record(further_candidates.run({id}));
-  for (const auto& [record, rows] : further)
-    add_candidates(rows, person, pending, found, distinct_goldens);
-  mark_distinct();
-  return golden::decide(person, found, policy.thresholds, policy.model);
+  if (!k.by_rules.rule.empty()) return k.by_rules;
+  const FurtherCandidates alone =
+      further.read_for.count(record) ? FurtherCandidates{} : read_further_candidates({record});
+  const RowsByRecord& rows = further.read_for.count(record) ? further.rows : alone.rows;
+  if (const auto it = rows.find(record); it != rows.end())
+    add_candidates(it->second, person, pending, k.found, k.distinct_goldens);
+  mark_distinct(k);
+  return golden::decide(person, k.found, policy.thresholds, policy.model);
 }
 
 // Matches one staged record, given what records_and_key_candidates read about it (its state
-// row first).
+// row first) and the further candidates read for its chunk.
 void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
-               const WritePathPolicy& policy, PendingLinks& pending) {
+               const FurtherCandidates& further, const WritePathPolicy& policy,
+               PendingLinks& pending) {
   const std::string id = std::to_string(staged.record_id);
   const std::string& actor = staged.actor;
   if (read.empty() || read.front().kind != kState)
     throw Error("XX000", "the matcher's first row is not the record's state");
   const golden::Person& person = read.front().person;
   const std::optional<int64_t> linked_to = read.front().golden;
-  const bool waiting = read.front().waiting;
-  std::vector<golden::Candidate> found;
-  std::set<int64_t> distinct_goldens;
-  add_candidates(read, person, pending, found, distinct_goldens);
+  if (!linked_to && read.front().waiting) return;  // already waiting for a human
 
-  if (!linked_to && waiting) return;  // already waiting for a human
   golden::Decision d;
-  if (!linked_to || staged.identity_changed) {
-    d = decide_for(id, person, std::move(found), distinct_goldens, policy, pending);
+  if (to_be_matched(staged, read.front())) {
+    d = decide_for(staged.record_id, person, key_candidates(read, pending), further, policy,
+                   pending);
     // The common case waits for the flush's set-based write.
     if (!linked_to && d.action != golden::Action::kReview) {
       pending.add(
@@ -514,13 +554,21 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
       chunk.push_back(todo[i].record_id);
       changed += std::string(i > start ? "," : "") + (todo[i].identity_changed ? "t" : "f");
     }
-    const std::map<int64_t, std::vector<CandidateRow>> read =
+    const RowsByRecord read =
         rows_by_record(records_and_key_candidates.run({int8_array_text(chunk), changed + "}"}));
+    std::vector<int64_t> undecided;
+    for (size_t i = start; i < end; ++i) {
+      const auto it = read.find(todo[i].record_id);
+      if (it != read.end() && to_be_matched(todo[i], it->second.front()) &&
+          key_candidates(it->second, pending).by_rules.rule.empty())
+        undecided.push_back(todo[i].record_id);
+    }
+    const FurtherCandidates further = read_further_candidates(undecided);
     for (size_t i = start; i < end; ++i) {
       check_for_interrupts();
       const auto it = read.find(todo[i].record_id);
       if (it == read.end()) continue;  // invalid (flagged) records are not matched
-      match_one(todo[i], it->second, policy, pending);
+      match_one(todo[i], it->second, further, policy, pending);
     }
   }
   pending.write();
