@@ -1,6 +1,6 @@
 -- Survivorship rule by rule, and the merge-request review kind with its business-hours SLA.
 BEGIN;
-SELECT plan(12);
+SELECT plan(14);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE s_erp (id int PRIMARY KEY, email text, first_name text, last_name text, company text, country text);
@@ -54,6 +54,21 @@ SELECT is((SELECT q.kind FROM dedupe.review_queue q JOIN req ON q.item_id = req.
 SELECT dedupe.approve(item) FROM req;
 SELECT is((pg_temp.golden_of('kimberly.lee@globex.example')).golden_id, NULL,
   'approving the request merges the two golden records (the ERP''s first email survives)');
+
+-- A golden record's extra attributes are the surviving values as text, however the golden
+-- record was started: one by one, or set-based for rows of one statement that have no
+-- candidate (both take the values of a single member from dedupe._sole_member_values).
+CREATE TABLE s_scores (id int PRIMARY KEY, email text, first_name text, last_name text, lead_score int);
+SELECT NULL FROM dedupe.watch('s_scores', 's_scores', id_column => 'id', email => 'email',
+  first_name => 'first_name', last_name => 'last_name', attributes => ARRAY['lead_score']);
+INSERT INTO s_scores VALUES (1, 'ulla.vogt@scores.example', 'Ulla', 'Vogt', 80);
+INSERT INTO s_scores VALUES (2, 'piet.brandt@scores.example', 'Piet', 'Brandt', 75),
+                            (3, 'odile.marchand@scores.example', 'Odile', 'Marchand', 90);
+SELECT is((SELECT g.attributes FROM dedupe.golden_records g WHERE g.email = 'ulla.vogt@scores.example'),
+  '{"lead_score": "80"}'::jsonb, 'one row: the attribute survives as text');
+SELECT is((SELECT array_agg(g.attributes ->> 'lead_score' || ':' || jsonb_typeof(g.attributes -> 'lead_score') ORDER BY g.email)
+           FROM dedupe.golden_records g WHERE g.email IN ('piet.brandt@scores.example', 'odile.marchand@scores.example')),
+  ARRAY['90:string', '75:string'], 'rows started set-based: the same');
 
 SELECT * FROM finish();
 ROLLBACK;
