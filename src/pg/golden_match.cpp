@@ -508,6 +508,35 @@ std::set<int64_t> start_golden_records_in_bulk(const std::vector<StagedMatch>& s
   return handled;
 }
 
+// Matches a chunk of staged records in record order: their state and key candidates read in
+// one statement, the further candidates of those on whose key candidates no rule decides in
+// one more.
+void match_chunk(const std::vector<StagedMatch>& chunk, const WritePathPolicy& policy,
+                 PendingLinks& pending) {
+  std::vector<int64_t> ids;
+  std::string changed = "{";
+  for (const StagedMatch& s : chunk) {
+    changed += std::string(ids.empty() ? "" : ",") + (s.identity_changed ? "t" : "f");
+    ids.push_back(s.record_id);
+  }
+  const RowsByRecord read =
+      rows_by_record(records_and_key_candidates.run({int8_array_text(ids), changed + "}"}));
+  std::vector<int64_t> undecided;
+  for (const StagedMatch& s : chunk) {
+    const auto it = read.find(s.record_id);
+    if (it != read.end() && to_be_matched(s, it->second.front()) &&
+        key_candidates(it->second, pending).by_rules.rule.empty())
+      undecided.push_back(s.record_id);
+  }
+  const FurtherCandidates further = read_further_candidates(undecided);
+  for (const StagedMatch& s : chunk) {
+    check_for_interrupts();
+    const auto it = read.find(s.record_id);
+    if (it == read.end()) continue;  // invalid (flagged) records are not matched
+    match_one(s, it->second, further, policy, pending);
+  }
+}
+
 }  // namespace
 
 WritePathPolicy read_write_path_policy() {
@@ -548,28 +577,7 @@ void match_staged_records(const std::vector<StagedMatch>& staged) {
   PendingLinks pending;
   for (size_t start = 0; start < todo.size(); start += kRecordsReadAtOnce) {
     const size_t end = std::min(todo.size(), start + kRecordsReadAtOnce);
-    std::vector<int64_t> chunk;
-    std::string changed = "{";
-    for (size_t i = start; i < end; ++i) {
-      chunk.push_back(todo[i].record_id);
-      changed += std::string(i > start ? "," : "") + (todo[i].identity_changed ? "t" : "f");
-    }
-    const RowsByRecord read =
-        rows_by_record(records_and_key_candidates.run({int8_array_text(chunk), changed + "}"}));
-    std::vector<int64_t> undecided;
-    for (size_t i = start; i < end; ++i) {
-      const auto it = read.find(todo[i].record_id);
-      if (it != read.end() && to_be_matched(todo[i], it->second.front()) &&
-          key_candidates(it->second, pending).by_rules.rule.empty())
-        undecided.push_back(todo[i].record_id);
-    }
-    const FurtherCandidates further = read_further_candidates(undecided);
-    for (size_t i = start; i < end; ++i) {
-      check_for_interrupts();
-      const auto it = read.find(todo[i].record_id);
-      if (it == read.end()) continue;  // invalid (flagged) records are not matched
-      match_one(todo[i], it->second, further, policy, pending);
-    }
+    match_chunk({todo.begin() + start, todo.begin() + end}, policy, pending);
   }
   pending.write();
 }
