@@ -478,38 +478,50 @@ DECLARE
   settled bigint[];
   targets bigint[];
 BEGIN
-  WITH stand_in AS MATERIALIZED (
-    SELECT -u.g AS k, min(u.r) AS record_id, count(*) AS members
-    FROM unnest(records, goldens) u(r, g) WHERE u.g < 0 GROUP BY -u.g ORDER BY -u.g),
-  numbered AS MATERIALIZED (
-    SELECT s.*, pg_catalog.nextval('dedupe.golden_records_golden_id_seq') AS golden_id
-    FROM stand_in s),
-  created AS (
-    INSERT INTO dedupe.golden_records (golden_id, key, external_id, email, phone, first_name, last_name,
-                                       full_name, company, domain, country, attributes, owner)
-    SELECT n.golden_id, v.key, v.external_id, v.email, v.phone, v.first_name, v.last_name,
-           v.full_name, v.company, v.domain, v.country, coalesce(v.attributes, '{}'), ''
-    FROM numbered n
-    LEFT JOIN dedupe._sole_member_values(ARRAY(SELECT o.record_id FROM numbered o WHERE o.members = 1)) v
-      ON v.record_id = n.record_id
-    ORDER BY n.k)
-  SELECT coalesce(pg_catalog.array_agg(n.golden_id ORDER BY n.k), '{}'),
-         coalesce(pg_catalog.array_agg(n.golden_id) FILTER (WHERE n.members = 1), '{}')
-    INTO fresh, settled FROM numbered n;
-  IF pg_catalog.array_length(fresh, 1) IS DISTINCT FROM
-     (SELECT max(-g) FROM unnest(goldens) g WHERE g < 0) THEN
-    RAISE EXCEPTION 'new golden records must be named -1, -2, ... without gaps' USING ERRCODE = 'XX000';
+  -- A statement with nothing to do is skipped (its condition is a simple expression, no
+  -- executor): a single-row INSERT joins a golden record or starts one, seldom both.
+  fresh := '{}';
+  settled := '{}';
+  IF 0 > ANY (goldens) THEN
+    WITH stand_in AS MATERIALIZED (
+      SELECT -u.g AS k, min(u.r) AS record_id, count(*) AS members
+      FROM unnest(records, goldens) u(r, g) WHERE u.g < 0 GROUP BY -u.g ORDER BY -u.g),
+    numbered AS MATERIALIZED (
+      SELECT s.*, pg_catalog.nextval('dedupe.golden_records_golden_id_seq') AS golden_id
+      FROM stand_in s),
+    created AS (
+      INSERT INTO dedupe.golden_records (golden_id, key, external_id, email, phone, first_name,
+                                         last_name, full_name, company, domain, country, attributes, owner)
+      SELECT n.golden_id, v.key, v.external_id, v.email, v.phone, v.first_name, v.last_name,
+             v.full_name, v.company, v.domain, v.country, coalesce(v.attributes, '{}'), ''
+      FROM numbered n
+      LEFT JOIN dedupe._sole_member_values(ARRAY(SELECT o.record_id FROM numbered o WHERE o.members = 1)) v
+        ON v.record_id = n.record_id
+      ORDER BY n.k)
+    SELECT coalesce(pg_catalog.array_agg(n.golden_id ORDER BY n.k), '{}'),
+           coalesce(pg_catalog.array_agg(n.golden_id) FILTER (WHERE n.members = 1), '{}')
+      INTO fresh, settled FROM numbered n;
+    IF pg_catalog.array_length(fresh, 1) IS DISTINCT FROM
+       (SELECT max(-g) FROM unnest(goldens) g WHERE g < 0) THEN
+      RAISE EXCEPTION 'new golden records must be named -1, -2, ... without gaps' USING ERRCODE = 'XX000';
+    END IF;
   END IF;
-  -- A golden record merged away since the matcher read it: its survivor (rare: one look-up each).
-  WITH locked AS MATERIALIZED (
-    SELECT gr.golden_id FROM dedupe.golden_records gr
-    WHERE gr.golden_id IN (SELECT g FROM unnest(goldens) g WHERE g > 0)
-    ORDER BY gr.golden_id FOR KEY SHARE)
-  SELECT pg_catalog.array_agg(CASE WHEN u.g < 0 THEN fresh[-u.g]
-                                   WHEN l.golden_id IS NOT NULL THEN u.g
-                                   ELSE dedupe._live_golden(u.g) END ORDER BY u.i)
-    INTO targets FROM unnest(goldens) WITH ORDINALITY u(g, i) LEFT JOIN locked l ON l.golden_id = u.g;
-  PERFORM dedupe._golden_gone(u.g) FROM unnest(goldens, targets) u(g, t) WHERE u.t IS NULL;
+  IF 0 < ANY (goldens) THEN
+    -- A golden record merged away since the matcher read it: its survivor (rare: one look-up each).
+    WITH locked AS MATERIALIZED (
+      SELECT gr.golden_id FROM dedupe.golden_records gr
+      WHERE gr.golden_id IN (SELECT g FROM unnest(goldens) g WHERE g > 0)
+      ORDER BY gr.golden_id FOR KEY SHARE)
+    SELECT pg_catalog.array_agg(CASE WHEN u.g < 0 THEN fresh[-u.g]
+                                     WHEN l.golden_id IS NOT NULL THEN u.g
+                                     ELSE dedupe._live_golden(u.g) END ORDER BY u.i)
+      INTO targets FROM unnest(goldens) WITH ORDINALITY u(g, i) LEFT JOIN locked l ON l.golden_id = u.g;
+    IF pg_catalog.array_position(targets, NULL) IS NOT NULL THEN
+      PERFORM dedupe._golden_gone(u.g) FROM unnest(goldens, targets) u(g, t) WHERE u.t IS NULL;
+    END IF;
+  ELSE
+    targets := ARRAY(SELECT fresh[-u.g] FROM unnest(goldens) WITH ORDINALITY u(g, i) ORDER BY u.i);
+  END IF;
   WITH input AS (
     SELECT * FROM unnest(records, targets, rules, scores, actors, explanations)
       WITH ORDINALITY i(record_id, golden_id, rule, score, actor, explanation, n)),
@@ -522,11 +534,15 @@ BEGIN
   SELECT i.actor, r.source, r.source_pk, i.record_id, 'linked', i.rule, i.score,
          coalesce(i.explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', i.golden_id)
   FROM input i JOIN dedupe.records r ON r.record_id = i.record_id ORDER BY i.n;
-  targets := ARRAY(SELECT DISTINCT t FROM unnest(targets) t ORDER BY t);
-  PERFORM dedupe._recompute_goldens(ARRAY(SELECT t FROM unnest(targets) t WHERE NOT t = ANY (settled)));
-  -- The owner is chosen once, from the values a golden record starts with.
-  UPDATE dedupe.golden_records g SET owner = dedupe._owner_for(g)
-   WHERE g.golden_id = ANY (targets) AND g.owner = '';
+  targets := ARRAY(SELECT DISTINCT t FROM unnest(targets) t WHERE NOT t = ANY (settled) ORDER BY t);
+  IF pg_catalog.cardinality(targets) > 0 THEN
+    PERFORM dedupe._recompute_goldens(targets);
+  END IF;
+  -- The owner is chosen once, from the values a new golden record starts with.
+  IF pg_catalog.cardinality(fresh) > 0 THEN
+    UPDATE dedupe.golden_records g SET owner = dedupe._owner_for(g)
+     WHERE g.golden_id = ANY (fresh) AND g.owner = '';
+  END IF;
   RETURN fresh;
 END $$;
 COMMENT ON FUNCTION dedupe._link_many(bigint[], bigint[], text[], double precision[], name[], jsonb[]) IS
