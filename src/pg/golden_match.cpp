@@ -309,9 +309,11 @@ CandidateRow candidate_row(uint64 i) {
   return row;
 }
 
+using RowsByRecord = std::map<int64_t, std::vector<CandidateRow>>;
+
 // The rows of the last result, by the record they are about (column 1), in the order read.
-std::map<int64_t, std::vector<CandidateRow>> rows_by_record(uint64 rows) {
-  std::map<int64_t, std::vector<CandidateRow>> by_record;
+RowsByRecord rows_by_record(uint64 rows) {
+  RowsByRecord by_record;
   for (uint64 i = 0; i < rows; ++i)
     by_record[SpiRows::int8(i, 1).value()].push_back(candidate_row(i));
   return by_record;
@@ -366,8 +368,6 @@ KeyCandidates key_candidates(const std::vector<CandidateRow>& read, const Pendin
   k.by_rules = golden::decide_by_rules(person, k.found);
   return k;
 }
-
-using RowsByRecord = std::map<int64_t, std::vector<CandidateRow>>;
 
 // The further candidates of a chunk of records, read in one statement for those on whose key
 // candidates no rule decided when the chunk was read. Decisions made since can change that
