@@ -87,9 +87,12 @@ CachedStatement records_and_key_candidates(
 // The rest of the candidates of the records $1, read for those on whose key candidates no rule
 // decided:
 //  kind 1: records with the same normalized full name or its parts swapped (a form asking for
-//    surname first), then the first others of the name block (phonetic surname and first
-//    initial) by record id; at most 50 of each, so the exact namesakes are never crowded out of
-//    a big block. Each branch skips what an earlier one found.
+//    surname first), at most 50; then the others of the name block (phonetic surname and first
+//    initial) when it holds at most 100 records the record may be compared with. A bigger block
+//    (a common surname and initial in a large table) does not single anyone out: its 50 oldest
+//    records, which were read before, were a lottery for recall that cost each such record 50
+//    candidate rows; counting the block to 101 is an index range. Each branch skips what an
+//    earlier one found.
 //  kind 2: the records of each of its role blocks (the same date of birth, identifier, postcode
 //    and street, or house number and street: dedupe._role_blocks), so a typo in a name does not
 //    hide the same person; at most 50 per block, block by block, each look-up the partial GIN
@@ -116,7 +119,11 @@ CachedStatement further_candidates(
     "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
     "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
-    "        ORDER BY r.record_id LIMIT 50) x)"
+    "        ORDER BY r.record_id LIMIT 100) x"
+    "       WHERE (SELECT pg_catalog.count(*) FROM (SELECT FROM dedupe.records r"
+    "              WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
+    "                AND r.record_id OPERATOR(pg_catalog.<>) s.record_id AND " EARLIER_OR_LINKED
+    "              LIMIT 101) b) OPERATOR(pg_catalog.<=) 100)"
     " " CANDIDATE_COLUMNS("c.of_record", "1", "l.golden_id", "c")
     " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
     " UNION ALL " CANDIDATE_COLUMNS("s.record_id", "2", "x.golden_id", "x")

@@ -4,7 +4,7 @@
 -- and cannot rely on a parameter's value to choose an index: a recomputation that hashed all of
 -- golden_records made every write of a 20,000-person feed read all of it.
 BEGIN;
-SELECT plan(4);
+SELECT plan(6);
 
 CREATE TABLE public.sc_leads (id int PRIMARY KEY, email text, phone text, first_name text,
                               last_name text);
@@ -44,6 +44,22 @@ SELECT cmp_ok((SELECT n FROM read_whole WHERE step = 'new') - (SELECT n FROM rea
   '<', 100::bigint, 'nor does starting one');
 SELECT cmp_ok((SELECT n FROM read_whole WHERE step = 'updated') - (SELECT n FROM read_whole WHERE step = 'new'),
   '<', 100::bigint, 'nor does an update of a linked row');
+
+-- A name block (phonetic surname and first initial) is read only while it holds at most 100
+-- records written before the row: a bigger one says nothing about which of them is the person,
+-- and its 50 oldest, read before, cost each row 50 candidates for a lottery's recall.
+INSERT INTO public.sc_leads
+SELECT 7000 + g, 'k' || g || '@block.example', NULL, 'J' || translate(g::text, '0123456789', 'abcdefghik'), 'Kowalczyk'
+FROM generate_series(1, 100) g;
+INSERT INTO public.sc_leads VALUES (7200, 'jo@block.example', NULL, 'Jo', 'Kowalczyk');
+INSERT INTO public.sc_leads VALUES (7201, 'ju@block.example', NULL, 'Ju', 'Kowalczyk');
+CREATE FUNCTION pg_temp.link_rule(pk text) RETURNS text LANGUAGE sql AS $$
+  SELECT l.rule FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+  WHERE r.source = 'sc' AND r.source_pk = pk $$;
+SELECT isnt(pg_temp.link_rule('7200'), 'new_golden_record:no_candidate',
+  'a row is compared with a name block of 100 earlier records');
+SELECT is(pg_temp.link_rule('7201'), 'new_golden_record:no_candidate',
+  'but not with one of 101');
 
 SELECT * FROM finish();
 ROLLBACK;
