@@ -20,6 +20,9 @@ COMMENT ON TABLE dedupe.match_queue IS
   'the matcher worker or dedupe.match_pending() removes a row in the transaction that matches it. '
   'A record the worker failed to match 3 times (attempts, last_error) is set aside';
 CREATE INDEX match_queue_queued_at_idx ON dedupe.match_queue (queued_at, record_id);
+-- The records to retry (attempts > 0, rare) by an index of their own: each batch looks for one
+-- first, and without it that look-up read the whole queue, every batch of a backlog.
+CREATE INDEX match_queue_retry_idx ON dedupe.match_queue (queued_at, record_id) WHERE attempts > 0;
 -- Queued records are state: a restore keeps them queued, and the worker matches them.
 SELECT pg_catalog.pg_extension_config_dump('dedupe.match_queue', '');
 

@@ -32,6 +32,9 @@ CachedStatement enqueue(
 // The oldest queued records no other matcher holds, removed in this transaction and returned in
 // queue order (the order in which they were staged). A record of a batch that failed is taken
 // alone, so one that cannot be matched holds up no other; after kMaxAttempts it is set aside.
+// Every step is an index look-up whatever the queue holds (the retry candidates have a partial
+// index; the batch is deleted by primary key): a backlog is matched in many batches, and a join
+// the generic plan hashed read the whole queue for each of them.
 CachedStatement take_batch(
     "WITH suspect AS MATERIALIZED (SELECT record_id FROM dedupe.match_queue"
     "   WHERE attempts OPERATOR(pg_catalog.>) 0 AND attempts OPERATOR(pg_catalog.<) "
@@ -40,9 +43,9 @@ CachedStatement take_batch(
     " fresh AS MATERIALIZED (SELECT record_id FROM dedupe.match_queue"
     "   WHERE attempts OPERATOR(pg_catalog.=) 0 AND NOT EXISTS (SELECT FROM suspect)"
     "   ORDER BY queued_at, record_id LIMIT $1::pg_catalog.int4 FOR UPDATE SKIP LOCKED),"
-    " batch AS (SELECT record_id FROM suspect UNION ALL SELECT record_id FROM fresh),"
-    " taken AS (DELETE FROM dedupe.match_queue q USING batch"
-    "           WHERE q.record_id OPERATOR(pg_catalog.=) batch.record_id"
+    " taken AS (DELETE FROM dedupe.match_queue q"
+    "           WHERE q.record_id OPERATOR(pg_catalog.=) ANY (ARRAY("
+    "             SELECT record_id FROM suspect UNION ALL SELECT record_id FROM fresh))"
     "           RETURNING q.record_id, q.actor, q.identity_changed, q.queued_at)"
     " SELECT record_id, actor, identity_changed, queued_at::pg_catalog.text FROM taken"
     " ORDER BY queued_at, record_id",

@@ -3,7 +3,7 @@
 -- and are matched later by one batch (dedupe._match_queued, what the worker and
 -- dedupe.match_pending() run), in queue order, by the write path's matcher.
 BEGIN;
-SELECT plan(46);
+SELECT plan(48);
 
 CREATE TABLE public.dm_leads (id int PRIMARY KEY, email text, phone text, first_name text,
                               last_name text, request_id text);
@@ -136,6 +136,23 @@ UPDATE dedupe.match_queue q SET attempts = 1 FROM dedupe.records r
 SELECT is(dedupe._match_queued(100), 1, 'a record that failed before is taken alone');
 SELECT is(ARRAY[dedupe._match_queued(100), dedupe._match_queued(100)], ARRAY[1, 0],
   'then the others; the record set aside is not taken');
+DELETE FROM dedupe.match_queue;
+
+-- A batch is taken by index, whatever the queue holds: a backlog of a million records (a partner
+-- file in deferred mode) is matched in 2,000 batches, and each used to read the whole queue for a
+-- record to retry.
+CREATE TABLE public.dm_bulk (id int PRIMARY KEY, email text);
+SELECT NULL FROM dedupe.watch('public.dm_bulk', 'dm_bulk', id_column => 'id', email => 'email',
+                              matching => 'deferred');
+INSERT INTO public.dm_bulk SELECT g, 'bulk' || g || '@example.com' FROM generate_series(1, 3000) g;
+ANALYZE dedupe.match_queue;
+CREATE TEMP TABLE dm_queue_read AS
+  SELECT seq_tup_read AS n FROM pg_catalog.pg_stat_xact_user_tables
+  WHERE schemaname = 'dedupe' AND relname = 'match_queue';
+SELECT is(dedupe._match_queued(10), 10, 'a batch of 10 is taken from 3,000 queued records');
+SELECT cmp_ok((SELECT seq_tup_read FROM pg_catalog.pg_stat_xact_user_tables
+               WHERE schemaname = 'dedupe' AND relname = 'match_queue') - (SELECT n FROM dm_queue_read),
+  '<', 100::bigint, 'without reading the queue whole');
 DELETE FROM dedupe.match_queue;
 
 CREATE ROLE dm_auditor IN ROLE dedupe_auditor;
