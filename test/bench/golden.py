@@ -17,7 +17,8 @@ conn.autocommit = True
 cur = conn.cursor()
 
 cur.execute("SELECT string_agg(name || '=' || current_setting(name), ' ') FROM unnest(ARRAY["
-            "'shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost']) name")
+            "'shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost',"
+            " 'dedupe.matchers_per_database']) name")
 print("server settings:", cur.fetchone()[0], flush=True)
 golden_seed.load(cur, GOLDEN)
 
