@@ -35,6 +35,12 @@ CachedStatement lock_components(
   "(r.record_id OPERATOR(pg_catalog.<) s.record_id OR EXISTS (SELECT FROM dedupe.record_links x" \
   " WHERE x.record_id OPERATOR(pg_catalog.=) r.record_id))"
 
+// A record r of s's name block that s may be compared with (the block's size is counted over
+// exactly these).
+#define IN_NAME_BLOCK                                \
+  "r.name_block OPERATOR(pg_catalog.=) s.name_block" \
+  " AND r.record_id OPERATOR(pg_catalog.<>) s.record_id AND " EARLIER_OR_LINKED
+
 // A candidate row: the record it is a candidate of, kind, the member's golden record (NULL when
 // it is not linked yet: PendingLinks knows it), its identity columns, a boolean column the
 // state row uses, its further roles and its record id.
@@ -115,15 +121,12 @@ CachedStatement further_candidates(
     "        SELECT r.record_id, r.external_id, r.email, r.phone, r.first_name, r.last_name,"
     "               r.company, r.domain, r.roles"
     "        FROM dedupe.records r"
-    "        WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
-    "          AND r.record_id OPERATOR(pg_catalog.<>) s.record_id"
+    "        WHERE " IN_NAME_BLOCK
     "          AND (r.full_name OPERATOR(pg_catalog.=) s.full_name) IS NOT TRUE"
-    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE AND " EARLIER_OR_LINKED
+    "          AND (r.key OPERATOR(dedupe.&&) s.key) IS NOT TRUE"
     "        ORDER BY r.record_id LIMIT 100) x"
     "       WHERE (SELECT pg_catalog.count(*) FROM (SELECT FROM dedupe.records r"
-    "              WHERE r.name_block OPERATOR(pg_catalog.=) s.name_block"
-    "                AND r.record_id OPERATOR(pg_catalog.<>) s.record_id AND " EARLIER_OR_LINKED
-    "              LIMIT 101) b) OPERATOR(pg_catalog.<=) 100)"
+    "              WHERE " IN_NAME_BLOCK " LIMIT 101) b) OPERATOR(pg_catalog.<=) 100)"
     " " CANDIDATE_COLUMNS("c.of_record", "1", "l.golden_id", "c")
     " FROM c LEFT JOIN dedupe.record_links l ON l.record_id OPERATOR(pg_catalog.=) c.record_id"
     " UNION ALL " CANDIDATE_COLUMNS("s.record_id", "2", "x.golden_id", "x")
@@ -141,6 +144,7 @@ CachedStatement further_candidates(
     " WHERE s.roles OPERATOR(pg_catalog.<>) '{}'::pg_catalog.jsonb",
     1);
 #undef CANDIDATE_COLUMNS
+#undef IN_NAME_BLOCK
 #undef EARLIER_OR_LINKED
 
 // The staged records that share nothing with any other record (key component, full name,
