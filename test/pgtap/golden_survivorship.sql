@@ -1,6 +1,6 @@
 -- Survivorship rule by rule, and the merge-request review kind with its business-hours SLA.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE s_erp (id int PRIMARY KEY, email text, first_name text, last_name text, company text, country text);
@@ -69,6 +69,22 @@ SELECT is((SELECT g.attributes FROM dedupe.golden_records g WHERE g.email = 'ull
 SELECT is((SELECT array_agg(g.attributes ->> 'lead_score' || ':' || jsonb_typeof(g.attributes -> 'lead_score') ORDER BY g.email)
            FROM dedupe.golden_records g WHERE g.email IN ('piet.brandt@scores.example', 'odile.marchand@scores.example')),
   ARRAY['90:string', '75:string'], 'rows started set-based: the same');
+
+-- Rows of one statement that join golden records (written set-based): survivorship runs for
+-- them as for a row written alone, whether they bring another value (here the most frequent
+-- wins) or one the golden record lacked.
+INSERT INTO dedupe.survivorship_rules VALUES ('lead_score', 'most_frequent');
+INSERT INTO s_scores VALUES (10, 'rita@join.example', 'Rita', 'Moreau', 50),
+                            (20, 'sam@join.example', 'Sam', 'Ortiz', NULL);
+INSERT INTO s_scores VALUES (11, 'rita@join.example', 'Rita', 'Moreau', 70),
+                            (12, 'rita@join.example', NULL, 'Moreau', 70),
+                            (21, 'sam@join.example', 'Sam', 'Ortiz', NULL),
+                            (22, 'sam@join.example', 'Sam', 'Ortiz', 65);
+SELECT is((SELECT g.attributes FROM dedupe.golden_records g WHERE g.email = 'rita@join.example'),
+  '{"lead_score": "70"}'::jsonb, 'a joining row with another value still changes the golden record');
+SELECT is((SELECT g.attributes || jsonb_build_object('first_name', g.first_name)
+           FROM dedupe.golden_records g WHERE g.email = 'sam@join.example'),
+  '{"lead_score": "65", "first_name": "sam"}'::jsonb, 'and so does one with a value it lacked');
 
 SELECT * FROM finish();
 ROLLBACK;

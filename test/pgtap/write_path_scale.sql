@@ -4,7 +4,7 @@
 -- and cannot rely on a parameter's value to choose an index: a recomputation that hashed all of
 -- golden_records made every write of a 20,000-person feed read all of it.
 BEGIN;
-SELECT plan(6);
+SELECT plan(9);
 
 CREATE TABLE public.sc_leads (id int PRIMARY KEY, email text, phone text, first_name text,
                               last_name text);
@@ -60,6 +60,32 @@ SELECT isnt(pg_temp.link_rule('7200'), 'new_golden_record:no_candidate',
   'a row is compared with a name block of 100 earlier records');
 SELECT is(pg_temp.link_rule('7201'), 'new_golden_record:no_candidate',
   'but not with one of 101');
+
+-- Without owner rules a new golden record is written once, with the default owner: no second
+-- row version (and no second entry in golden_records_key_idx) to set it. With a rule, the owner
+-- is still chosen from the values the golden record starts with.
+CREATE FUNCTION pg_temp.golden_updates() RETURNS bigint LANGUAGE sql AS $$
+  SELECT n_tup_upd FROM pg_catalog.pg_stat_xact_user_tables
+  WHERE schemaname = 'dedupe' AND relname = 'golden_records' $$;
+CREATE TEMP TABLE updates AS SELECT pg_temp.golden_updates() AS before;
+INSERT INTO public.sc_leads
+SELECT 8000 + g, 'o' || g || '@owners.example', NULL, 'Olga', 'Nyberg' || g FROM generate_series(1, 20) g;
+INSERT INTO public.sc_leads VALUES (8100, 'solo@owners.example', NULL, 'Solveig', 'Ostrander');
+SELECT is(pg_temp.golden_updates() - (SELECT before FROM updates), 0::bigint,
+  'new golden records, set-based and one by one, are written once when no owner rule exists');
+SELECT is((SELECT DISTINCT g.owner FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
+           JOIN dedupe.golden_records g USING (golden_id)
+           WHERE r.source = 'sc' AND r.source_pk::int BETWEEN 8000 AND 8100), 'unassigned',
+  'with the default owner');
+INSERT INTO dedupe.owner_rules (priority, attribute, op, pattern, owner)
+VALUES (1, 'email', '~', '@owners[.]example$', 'owners-desk');
+INSERT INTO public.sc_leads VALUES (8101, 'duo@owners.example', NULL, 'Dagny', 'Ostrander'),
+                                   (8102, 'trio@owners.example', NULL, 'Tove', 'Ostrander');
+INSERT INTO public.sc_leads VALUES (8103, 'quattro@owners.example', NULL, 'Quirin', 'Ostrander');
+SELECT is((SELECT array_agg(g.owner ORDER BY r.source_pk) FROM dedupe.records r
+           JOIN dedupe.record_links l USING (record_id) JOIN dedupe.golden_records g USING (golden_id)
+           WHERE r.source = 'sc' AND r.source_pk IN ('8101', '8102', '8103')),
+  ARRAY['owners-desk', 'owners-desk', 'owners-desk'], 'a rule still chooses the owner from the values');
 
 SELECT * FROM finish();
 ROLLBACK;
