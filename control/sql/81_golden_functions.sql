@@ -188,22 +188,15 @@ END $$;
 COMMENT ON FUNCTION dedupe._review_is_high_value(bigint, bigint[]) IS
   'internal: whether a review item about this record and these golden records concerns a high-value person';
 
--- Recomputes golden records' surviving values from their linked records, deletes those no
--- record is linked to any more. Static SQL (one cached plan), every step partitioned by golden
--- record: each attribute's rule only changes the sort keys, source priority and recency always
--- break ties. The matcher recomputes the existing golden records a statement's rows joined
--- once, here, after its last link (0.04 ms a golden record at 2,000).
+-- Recomputes the surviving values of golden records that have members from their linked
+-- records (dedupe._recompute_golden also removes one left without members). Static SQL (one
+-- cached plan), every step partitioned by golden record: each attribute's rule only changes the
+-- sort keys, source priority and recency always break ties. The matcher recomputes the existing
+-- golden records a statement's rows joined once, here, after its last link (0.04 ms a golden
+-- record at 2,000).
 CREATE FUNCTION dedupe._recompute_goldens(goldens bigint[]) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_generic_plan AS $$
-DECLARE
-  empty bigint[];
 BEGIN
-  SELECT pg_catalog.array_agg(e.golden) INTO empty FROM pg_catalog.unnest(goldens) e(golden)
-   WHERE NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = e.golden);
-  IF empty IS NOT NULL THEN
-    UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = ANY (empty);
-    DELETE FROM dedupe.golden_records g WHERE g.golden_id = ANY (empty);
-  END IF;
   WITH member_values AS (
     SELECT l.golden_id, a.extra, a.attribute, a.value, p.priority,
            coalesce(p.canonical, false) AS canonical, r.updated_at, r.record_id,
@@ -270,20 +263,26 @@ BEGIN
         (c.external_id, c.email, c.phone, c.first_name, c.last_name, c.company, c.domain, c.country, c.attributes);
 END $$;
 COMMENT ON FUNCTION dedupe._recompute_goldens(bigint[]) IS
-  'internal: survivorship for many golden records at once: recomputes their values from the '
-  'linked records per dedupe.golden_overrides, dedupe.source_priority (canonical sources first) '
-  'and dedupe.survivorship_rules; deletes those without members';
+  'internal: survivorship for many golden records with members at once: recomputes their values '
+  'from the linked records per dedupe.golden_overrides, dedupe.source_priority (canonical sources '
+  'first) and dedupe.survivorship_rules';
 
--- One golden record: the same survivorship (one place for it; about 0.15 ms more than a plan
--- made for a single golden record).
+-- One golden record after any change of its members: removed when none is left, else the same
+-- survivorship (one place for it; about 0.15 ms more than a plan made for a single golden record).
 CREATE FUNCTION dedupe._recompute_golden(golden bigint) RETURNS void
-LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
-  SELECT dedupe._recompute_goldens(ARRAY[golden])
-$$;
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM dedupe.record_links l WHERE l.golden_id = golden) THEN
+    UPDATE dedupe.review_queue q SET golden_id = NULL WHERE q.golden_id = golden;
+    DELETE FROM dedupe.golden_records g WHERE g.golden_id = golden;
+    RETURN;
+  END IF;
+  PERFORM dedupe._recompute_goldens(ARRAY[golden]);
+END $$;
 COMMENT ON FUNCTION dedupe._recompute_golden(bigint) IS
   'internal: survivorship: recomputes the golden values from the linked records per '
   'dedupe.golden_overrides, dedupe.source_priority (canonical sources first) and '
-  'dedupe.survivorship_rules';
+  'dedupe.survivorship_rules; deletes the golden record when it has no members left';
 
 
 -- Deletes staged records of a source (one source_pk, or all when NULL); the golden records
@@ -554,10 +553,29 @@ BEGIN
   SELECT i.actor, r.source, r.source_pk, i.record_id, 'linked', i.rule, i.score,
          coalesce(i.explanation, '{}') || pg_catalog.jsonb_build_object('golden_id', i.golden_id)
   FROM input i JOIN dedupe.records r ON r.record_id = i.record_id ORDER BY i.n;
-  -- Survivorship for the golden records joined, not for those just written with their only
-  -- member's values. (EXCEPT hashes; NOT t = ANY (settled) compared every target with every
-  -- new golden record: 160-370 ms of a 20,000-row COPY.)
-  targets := ARRAY(SELECT t FROM unnest(targets) t EXCEPT SELECT s FROM unnest(settled) s ORDER BY 1);
+  -- Survivorship for the golden records joined that can change: not for those just written
+  -- with their only member's values, nor for one whose new members bring no value it lacks
+  -- (each of theirs missing or equal to the surviving one: whatever the rules, such a member
+  -- can only win with the value that already won; a known person's email sent again). EXCEPT
+  -- hashes; NOT t = ANY (settled) compared every target with every new golden record.
+  targets := ARRAY(
+    SELECT u.t FROM unnest(records, targets) u(r, t)
+    JOIN dedupe.records m ON m.record_id = u.r
+    JOIN dedupe.golden_records g ON g.golden_id = u.t
+    WHERE ((m.external_id IS NULL OR m.external_id IS NOT DISTINCT FROM g.external_id)
+       AND (m.email IS NULL OR m.email IS NOT DISTINCT FROM g.email)
+       AND (m.phone IS NULL OR m.phone IS NOT DISTINCT FROM g.phone)
+       AND (m.first_name IS NULL OR m.first_name IS NOT DISTINCT FROM g.first_name)
+       AND (m.last_name IS NULL OR m.last_name IS NOT DISTINCT FROM g.last_name)
+       AND (m.company IS NULL OR m.company IS NOT DISTINCT FROM g.company)
+       AND (m.domain IS NULL OR m.domain IS NOT DISTINCT FROM g.domain)
+       AND (m.country IS NULL OR m.country IS NOT DISTINCT FROM g.country)
+       AND (m.attributes OPERATOR(pg_catalog.=) '{}'::jsonb
+            OR NOT EXISTS (SELECT FROM pg_catalog.jsonb_each_text(m.attributes) e
+                           WHERE e.value IS NOT NULL
+                             AND e.value IS DISTINCT FROM g.attributes OPERATOR(pg_catalog.->>) e.key)))
+          IS NOT TRUE
+    EXCEPT SELECT s FROM unnest(settled) s ORDER BY 1);
   IF pg_catalog.cardinality(targets) > 0 THEN
     PERFORM dedupe._recompute_goldens(targets);
   END IF;

@@ -1,6 +1,6 @@
 -- Survivorship rule by rule, and the merge-request review kind with its business-hours SLA.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE s_erp (id int PRIMARY KEY, email text, first_name text, last_name text, company text, country text);
@@ -85,6 +85,15 @@ SELECT is((SELECT g.attributes FROM dedupe.golden_records g WHERE g.email = 'rit
 SELECT is((SELECT g.attributes || jsonb_build_object('first_name', g.first_name)
            FROM dedupe.golden_records g WHERE g.email = 'sam@join.example'),
   '{"lead_score": "65", "first_name": "sam"}'::jsonb, 'and so does one with a value it lacked');
+CREATE TABLE s_phones (id int PRIMARY KEY, email text, phone text, first_name text, last_name text);
+SELECT NULL FROM dedupe.watch('s_phones', 's_phones', id_column => 'id', email => 'email',
+  phone => 'phone', first_name => 'first_name', last_name => 'last_name');
+INSERT INTO dedupe.survivorship_rules VALUES ('email', 'most_complete');
+INSERT INTO s_phones VALUES (1, 'al@lund.example', '+46 8 555 0101', 'Alma', 'Lund');
+INSERT INTO s_phones VALUES (2, 'alma.lund@lund.example', '+46 8 555 0101', 'Alma', 'Lund'),
+                            (3, 'bo@berg.example', '+46 8 555 0199', 'Bo', 'Berg');
+SELECT is((SELECT g.email FROM dedupe.golden_records g WHERE g.phone = '+4685550101'),
+  'alma.lund@lund.example', 'a joining row whose identity value differs: survivorship chooses (most complete email)');
 
 SELECT * FROM finish();
 ROLLBACK;
