@@ -562,19 +562,16 @@ BEGIN
     SELECT u.t FROM unnest(records, targets) u(r, t)
     JOIN dedupe.records m ON m.record_id = u.r
     JOIN dedupe.golden_records g ON g.golden_id = u.t
-    WHERE ((m.external_id IS NULL OR m.external_id IS NOT DISTINCT FROM g.external_id)
-       AND (m.email IS NULL OR m.email IS NOT DISTINCT FROM g.email)
-       AND (m.phone IS NULL OR m.phone IS NOT DISTINCT FROM g.phone)
-       AND (m.first_name IS NULL OR m.first_name IS NOT DISTINCT FROM g.first_name)
-       AND (m.last_name IS NULL OR m.last_name IS NOT DISTINCT FROM g.last_name)
-       AND (m.company IS NULL OR m.company IS NOT DISTINCT FROM g.company)
-       AND (m.domain IS NULL OR m.domain IS NOT DISTINCT FROM g.domain)
-       AND (m.country IS NULL OR m.country IS NOT DISTINCT FROM g.country)
-       AND (m.attributes OPERATOR(pg_catalog.=) '{}'::jsonb
-            OR NOT EXISTS (SELECT FROM pg_catalog.jsonb_each_text(m.attributes) e
-                           WHERE e.value IS NOT NULL
-                             AND e.value IS DISTINCT FROM g.attributes OPERATOR(pg_catalog.->>) e.key)))
-          IS NOT TRUE
+    WHERE (coalesce(m.external_id, g.external_id), coalesce(m.email, g.email),
+           coalesce(m.phone, g.phone), coalesce(m.first_name, g.first_name),
+           coalesce(m.last_name, g.last_name), coalesce(m.company, g.company),
+           coalesce(m.domain, g.domain), coalesce(m.country, g.country))
+          IS DISTINCT FROM
+          (g.external_id, g.email, g.phone, g.first_name, g.last_name, g.company, g.domain, g.country)
+       OR (m.attributes OPERATOR(pg_catalog.<>) '{}'::jsonb
+           AND EXISTS (SELECT FROM pg_catalog.jsonb_each_text(m.attributes) e
+                       WHERE e.value IS NOT NULL
+                         AND e.value IS DISTINCT FROM g.attributes OPERATOR(pg_catalog.->>) e.key))
     EXCEPT SELECT s FROM unnest(settled) s ORDER BY 1);
   IF pg_catalog.cardinality(targets) > 0 THEN
     PERFORM dedupe._recompute_goldens(targets);
