@@ -153,14 +153,14 @@ COMMENT ON FUNCTION dedupe._owner_for(dedupe.golden_records) IS
   'internal: the owner dedupe.owner_rules give a golden record (first rule, by priority, whose '
   'conditions all hold)';
 
--- The owner a new golden record is written with: the default owner when no owner rule exists,
--- which is what dedupe._owner_for() would choose from any values; '' (chosen from its values
--- once they are written) otherwise. A new golden record then needs no second row version for
--- its owner in the common case.
+-- The owner a new golden record is written with: when no owner rule exists, what
+-- dedupe._owner_for() chooses whatever the values (the default owner); '' (chosen from its
+-- values once they are written) otherwise. A new golden record then needs no second row
+-- version for its owner in the common case.
 CREATE FUNCTION dedupe._owner_unless_rules() RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   SELECT CASE WHEN EXISTS (SELECT FROM dedupe.owner_rules) THEN ''
-              ELSE (SELECT s.value FROM dedupe.effective_settings s WHERE s.name = 'default_owner') END
+              ELSE dedupe._owner_for(NULL::dedupe.golden_records) END
 $$;
 COMMENT ON FUNCTION dedupe._owner_unless_rules() IS
   'internal: the owner of a new golden record when no owner rule exists (the default owner), '
