@@ -10,9 +10,10 @@ CREATE TABLE dedupe.settings (
 );
 COMMENT ON TABLE dedupe.settings IS
   'Golden-record settings an admin changed: default_owner (default unassigned), review_threshold '
-  '(0.8) and auto_link_threshold (0.9), both match probabilities; model_estimation (manual, or '
-  'automatic: re-estimate the write path''s model off the write path each time the records double) '
-  'and model_estimation_min_records (1000); a missing row means the default '
+  '(0.8) and auto_link_threshold (0.9), both match probabilities; merge_on_evidence (on: golden '
+  'records the rules name together for one row are merged; off: a conflict item asks); '
+  'model_estimation (manual, or automatic: re-estimate the write path''s model off the write path '
+  'each time the records double) and model_estimation_min_records (1000); a missing row means the default '
   '(dedupe.effective_settings)';
 SELECT pg_catalog.pg_extension_config_dump('dedupe.settings', '');
 
@@ -21,11 +22,13 @@ SELECT coalesce(s.name, d.name) AS name, coalesce(s.value, d.value) AS value,
        s.name IS NULL AS is_default
 FROM dedupe.settings s
 FULL JOIN (VALUES ('default_owner', 'unassigned'), ('review_threshold', '0.8'),
-                  ('auto_link_threshold', '0.9'), ('model_estimation', 'manual'),
-                  ('model_estimation_min_records', '1000')) d(name, value) ON d.name = s.name;
+                  ('auto_link_threshold', '0.9'), ('merge_on_evidence', 'on'),
+                  ('model_estimation', 'manual'), ('model_estimation_min_records', '1000'))
+          d(name, value) ON d.name = s.name;
 COMMENT ON VIEW dedupe.effective_settings IS
   'The golden-record settings in force: each built-in default (default_owner unassigned, '
-  'review_threshold 0.8, auto_link_threshold 0.9: match probabilities; model_estimation manual, '
+  'review_threshold 0.8, auto_link_threshold 0.9: match probabilities; merge_on_evidence on; '
+  'model_estimation manual, '
   'model_estimation_min_records 1000) unless dedupe.settings overrides it';
 
 CREATE SEQUENCE dedupe.golden_records_golden_id_seq;

@@ -136,11 +136,12 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION dedupe.reassign(bigint, text) IS 'Gives an open review item to another owner';
 
-CREATE FUNCTION dedupe._merge(keep bigint, absorb bigint, reason text) RETURNS void
+CREATE FUNCTION dedupe._merge(keep bigint, absorb bigint, reason text,
+  actor name DEFAULT session_user, rule text DEFAULT 'manual') RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   IF keep = absorb THEN RETURN; END IF;
-  UPDATE dedupe.record_links SET golden_id = keep, rule = 'merged', linked_by = session_user,
+  UPDATE dedupe.record_links SET golden_id = keep, rule = 'merged', linked_by = actor,
          linked_at = pg_catalog.clock_timestamp() WHERE golden_id = absorb;
   UPDATE dedupe.review_queue SET golden_id = keep WHERE golden_id = absorb;
   UPDATE dedupe.review_queue SET conflicting = pg_catalog.array_replace(conflicting, absorb, keep)
@@ -151,13 +152,57 @@ BEGIN
   PERFORM dedupe._recompute_golden(keep);
   PERFORM dedupe._recompute_golden(absorb);  -- no members left: deleted
   INSERT INTO dedupe.golden_merges (absorbed_id, kept_id, merged_by, reason)
-  VALUES (absorb, keep, session_user, reason);
+  VALUES (absorb, keep, actor, reason);
   INSERT INTO dedupe.audit_log (actor, decision, rule, inputs, reason)
-  VALUES (session_user, 'golden_merged', 'manual',
+  VALUES (actor, 'golden_merged', rule,
           pg_catalog.jsonb_build_object('kept', keep, 'absorbed', absorb), reason);
 END $$;
-COMMENT ON FUNCTION dedupe._merge(bigint, bigint, text) IS
+COMMENT ON FUNCTION dedupe._merge(bigint, bigint, text, name, text) IS
   'internal: moves every link of one golden record to another; the caller holds both locked';
+
+-- Golden records that the deterministic rules name together (a new record's email is one's
+-- members', its phone with agreeing names another's) hold one person, as batch's clusters say
+-- of the same rows: the matcher merges them into the oldest (unless the setting
+-- merge_on_evidence is off: every such merge waits for a human). Not when a human called members of
+-- them different people (dedupe.distinct_pairs: a rejected item, an unmerge), and not while
+-- another transaction holds one (a link or merge in flight): a writer waiting there could
+-- deadlock, so that record's conflict goes to a human instead. Returns the survivor, NULL when
+-- nothing was merged (and nothing stays locked).
+CREATE FUNCTION dedupe._merge_on_evidence(record bigint, goldens bigint[], actor name)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  keep bigint := (SELECT min(g) FROM unnest(goldens) g);
+  other bigint;
+BEGIN
+  IF NOT (SELECT s.value::boolean FROM dedupe.effective_settings s WHERE s.name = 'merge_on_evidence') THEN
+    RETURN NULL;
+  END IF;
+  IF EXISTS (SELECT FROM dedupe.record_links l JOIN dedupe.distinct_pairs d USING (record_id)
+              WHERE l.golden_id = ANY (goldens)
+                AND dedupe.surviving_golden(d.golden_id) = ANY (goldens)
+                AND dedupe.surviving_golden(d.golden_id) <> l.golden_id) THEN
+    RETURN NULL;
+  END IF;
+  BEGIN
+    IF (SELECT count(*) FROM (SELECT FROM dedupe.golden_records g WHERE g.golden_id = ANY (goldens)
+                               ORDER BY g.golden_id FOR UPDATE NOWAIT) l)
+       < (SELECT count(DISTINCT g) FROM unnest(goldens) g) THEN
+      RAISE no_data_found;  -- one went since the candidates were read: undo the locks taken
+    END IF;
+    FOR other IN SELECT DISTINCT g FROM unnest(goldens) g WHERE g <> keep ORDER BY g LOOP
+      PERFORM dedupe._merge(keep, other,
+                            pg_catalog.format('record %s: the rules name both golden records', record),
+                            actor, 'evidence_names_several_golden_records');
+    END LOOP;
+  EXCEPTION WHEN lock_not_available OR no_data_found THEN
+    RETURN NULL;
+  END;
+  RETURN keep;
+END $$;
+COMMENT ON FUNCTION dedupe._merge_on_evidence(bigint, bigint[], name) IS
+  'internal: merges the golden records the rules name together for a record into the oldest; '
+  'NULL when merge_on_evidence is off, a human kept members of them apart or another transaction holds one';
 
 -- Follows dedupe.golden_merges from a golden id to the record that holds its members today.
 CREATE FUNCTION dedupe.surviving_golden(golden bigint) RETURNS bigint
@@ -327,7 +372,8 @@ COMMENT ON FUNCTION dedupe.request_merge(bigint, bigint, text) IS
   'Asks the owner to merge two golden records: a merge_request review item due in 8 business hours by default';
 
 REVOKE ALL ON FUNCTION dedupe._open_item(bigint), dedupe._close_item(bigint, text), dedupe._lock_review(bigint),
-  dedupe._merge(bigint, bigint, text), dedupe.approve(bigint), dedupe.reject(bigint),
+  dedupe._merge(bigint, bigint, text, name, text), dedupe._merge_on_evidence(bigint, bigint[], name),
+  dedupe.approve(bigint), dedupe.reject(bigint),
   dedupe.reassign(bigint, text), dedupe.merge(bigint, bigint, text), dedupe.unmerge(bigint, text),
   dedupe.confirm(bigint), dedupe.assign_owner(bigint, text, text),
   dedupe.request_merge(bigint, bigint, text), dedupe.override_value(bigint, text, text, text) FROM PUBLIC;

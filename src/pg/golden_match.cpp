@@ -197,6 +197,11 @@ CachedStatement open_review(
 
 CachedStatement recompute("SELECT dedupe._recompute_golden($1::pg_catalog.int8)", 1);
 
+CachedStatement merge_on_evidence(
+    "SELECT dedupe._merge_on_evidence($1::pg_catalog.int8, $2::pg_catalog.int8[],"
+    " $3::pg_catalog.name)",
+    3);
+
 CachedStatement link_many(
     "SELECT u.fresh FROM pg_catalog.unnest(dedupe._link_many($1::pg_catalog.int8[],"
     " $2::pg_catalog.int8[], $3, $4::pg_catalog.float8[], $5::pg_catalog.name[],"
@@ -228,12 +233,30 @@ class PendingLinks {
   void settle(int64_t record, std::optional<int64_t> golden) {
     decided_[record] = golden.value_or(kInNoGolden);
   }
+  // Golden records the flush merged into `kept`.
+  void absorb(const std::vector<int64_t>& goldens, int64_t kept) {
+    for (int64_t g : goldens)
+      if (g != kept) merged_[g] = kept;
+  }
+  // Where the members of a golden record as read are after the flush's merges.
+  int64_t survivor(int64_t golden) const {
+    for (auto it = merged_.find(golden); it != merged_.end(); it = merged_.find(golden))
+      golden = it->second;
+    return golden;
+  }
+  std::optional<int64_t> survivor(const std::optional<int64_t>& golden) const {
+    if (!golden) return std::nullopt;
+    return survivor(*golden);
+  }
   // The golden record of a candidate read as in `as_read`, after the flush's decisions.
   std::optional<int64_t> golden_of(int64_t record, std::optional<int64_t> as_read) const {
     const auto it = decided_.find(record);
-    if (it == decided_.end()) return as_read;
-    if (it->second == kInNoGolden) return std::nullopt;
-    return it->second;
+    const std::optional<int64_t> golden = it == decided_.end() ? as_read
+                                          : it->second == kInNoGolden
+                                              ? std::nullopt
+                                              : std::optional<int64_t>(it->second);
+    if (!golden || *golden < 0) return golden;  // a stand-in is never merged
+    return survivor(*golden);
   }
   // Writes what is pending; returns the ids the stand-ins became (-k at k - 1).
   std::vector<int64_t> write() {
@@ -256,7 +279,8 @@ class PendingLinks {
  private:
   static constexpr int64_t kInNoGolden = 0;  // golden ids are positive, stand-ins negative
   std::map<int64_t, int64_t> decided_;
-  std::vector<int64_t> stand_ins_;  // records of decided_ whose golden record is a stand-in
+  std::map<int64_t, int64_t> merged_;  // absorbed golden record -> the one that kept its members
+  std::vector<int64_t> stand_ins_;     // records of decided_ whose golden record is a stand-in
   std::vector<std::vector<std::optional<std::string>>> columns_{6};
   size_t fresh_ = 0;
 };
@@ -340,7 +364,7 @@ void add_candidates(const std::vector<CandidateRow>& rows, const golden::Person&
   for (const CandidateRow& row : rows) {
     if (row.kind == kState) continue;
     if (row.kind == kDistinctGolden) {
-      distinct_goldens.insert(row.golden.value());
+      distinct_goldens.insert(pending.survivor(row.golden.value()));
       continue;
     }
     if (row.kind == kRoleBlockCandidate && person.more.empty()) continue;
@@ -411,6 +435,20 @@ golden::Decision decide_for(int64_t record, const golden::Person& person, KeyCan
   return golden::decide(person, k.found, policy.thresholds, policy.model);
 }
 
+// A link on rules naming several golden records: the others are merged into one (the oldest)
+// and the record links there; where they cannot be (dedupe._merge_on_evidence says why) or the
+// record is an update (it may be the only member of one of them), it becomes a conflict.
+void merge_named_goldens(const StagedMatch& staged, const std::optional<int64_t>& linked_to,
+                         golden::Decision& d, PendingLinks& pending) {
+  std::optional<int64_t> kept;
+  if (!linked_to && merge_on_evidence.run({std::to_string(staged.record_id),
+                                           int8_array_text(d.conflicting), staged.actor}) == 1)
+    kept = SpiRows::int8(0, 1);
+  if (!kept) return golden::as_conflict_review(d);
+  pending.absorb(d.conflicting, *kept);
+  d.golden_id = *kept;
+}
+
 // Matches one staged record, given what records_and_key_candidates read about it (its state
 // row first) and the further candidates read for its chunk.
 void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
@@ -421,7 +459,7 @@ void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
   if (read.empty() || read.front().kind != kState)
     throw Error("XX000", "the matcher's first row is not the record's state");
   const golden::Person& person = read.front().person;
-  const std::optional<int64_t> linked_to = read.front().golden;
+  const std::optional<int64_t> linked_to = pending.survivor(read.front().golden);
   if (!linked_to && read.front().waiting) return;  // already waiting for a human
 
   golden::Decision d;
@@ -429,7 +467,7 @@ void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
     d = decide_for(staged.record_id, person, key_candidates(read, pending), further, policy,
                    pending);
     // The common case waits for the flush's set-based write.
-    if (!linked_to && d.action != golden::Action::kReview) {
+    if (!linked_to && d.action != golden::Action::kReview && d.conflicting.empty()) {
       pending.add(
           staged.record_id,
           d.action == golden::Action::kLink ? std::optional<int64_t>(d.golden_id) : std::nullopt,
@@ -442,6 +480,8 @@ void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
   const std::vector<int64_t> created = pending.write();
   d.golden_id = written_golden(d.golden_id, created);
   for (int64_t& g : d.conflicting) g = written_golden(g, created);
+  if (d.action == golden::Action::kLink && !d.conflicting.empty())
+    merge_named_goldens(staged, linked_to, d, pending);
 
   // An update of a linked record: its golden values follow. When its identity changed it is
   // matched again: with other members it leaves if the new values point elsewhere; as the
@@ -486,8 +526,10 @@ void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
       // golden records above the link threshold, likely one person, as batch's clusters would
       // say) joins the one it matches best, and the item proposes merging the others into it.
       // A record here is in no golden record: new, or just detached from one it shared.
+      // Audited as 'match_probability:in_review' or 'evidence:in_review' (whose conflict it is).
       if (d.joins_while_reviewed) target = std::to_string(d.golden_id);
-      rule = d.joins_while_reviewed ? "match_probability:in_review" : "new_golden_record:in_review";
+      rule = d.joins_while_reviewed ? d.rule.substr(0, d.rule.find("_names_several")) + ":in_review"
+                                    : "new_golden_record:in_review";
       break;
   }
   link.run({id, target, rule, score, actor, explanation});

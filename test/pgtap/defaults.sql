@@ -13,7 +13,7 @@ DELETE FROM dedupe.outreach_channels;
 
 SELECT results_eq($$ SELECT name, value, is_default FROM dedupe.effective_settings ORDER BY name $$,
   $$ VALUES ('auto_link_threshold', '0.9', true), ('default_owner', 'unassigned', true),
-            ('model_estimation', 'manual', true), ('model_estimation_min_records', '1000', true),
+            ('merge_on_evidence', 'on', true), ('model_estimation', 'manual', true), ('model_estimation_min_records', '1000', true),
             ('review_threshold', '0.8', true) $$,
   'without rows the documented settings apply');
 SELECT results_eq($$ SELECT kind, duration, business_hours, is_default FROM dedupe.effective_sla_policies ORDER BY kind $$,
@@ -29,7 +29,7 @@ SELECT results_eq($$ SELECT channel, required_attributes, is_default FROM dedupe
 INSERT INTO dedupe.settings VALUES ('default_owner', 'triage');
 SELECT results_eq($$ SELECT value, is_default FROM dedupe.effective_settings WHERE name = 'default_owner' $$,
   $$ VALUES ('triage', false) $$, 'a settings row overrides the default');
-SELECT is((SELECT count(*) FROM dedupe.effective_settings), 5::bigint, 'an override does not add a row');
+SELECT is((SELECT count(*) FROM dedupe.effective_settings), 6::bigint, 'an override does not add a row');
 INSERT INTO dedupe.sla_policies (kind, duration) VALUES ('ambiguous', '3 hours');
 SELECT results_eq($$ SELECT duration, is_default FROM dedupe.effective_sla_policies WHERE kind = 'ambiguous' $$,
   $$ VALUES (interval '3 hours', false) $$, 'an SLA row overrides the default');

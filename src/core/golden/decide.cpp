@@ -243,11 +243,9 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
   d.score = top_p;
   d.comparisons = comparisons_of(set, scorer.explain(0, member), 0, member);
   if (linkable.size() > 1) {
-    d.action = Action::kReview;
-    d.review_kind = "conflict";
     d.rule = "match_probability_names_several_golden_records";
     d.conflicting = linkable;
-    d.joins_while_reviewed = true;
+    as_conflict_review(d);
   } else if (top_p >= thresholds.auto_link) {
     d.action = Action::kLink;
     d.rule = "match_probability";

@@ -141,11 +141,14 @@ Decision decide_by_rules(const Person& record, const std::vector<Candidate>& can
   std::set<int64_t> named = strong;
   named.insert(by_phone.begin(), by_phone.end());
   if (named.size() > 1) {
-    d.action = Action::kReview;
+    // Rules naming several golden records say they hold one person, as batch's clusters of the
+    // same rows would: the record links to the one its strongest evidence names once the
+    // others are merged into it (or, where they cannot be, waits there: as_conflict_review).
+    d.action = Action::kLink;
     d.review_kind = "conflict";
     d.rule = "evidence_names_several_golden_records";
     d.conflicting.assign(named.begin(), named.end());
-    d.golden_id = d.conflicting.front();
+    d.golden_id = strong_example ? strong_example->golden_id : d.conflicting.front();
     d.score = 1.0;
     return d;
   }
@@ -165,6 +168,12 @@ Decision decide_by_rules(const Person& record, const std::vector<Candidate>& can
   }
   d.rule.clear();  // no rule applies: the model decides
   return d;
+}
+
+void as_conflict_review(Decision& d) {
+  d.action = Action::kReview;
+  d.review_kind = "conflict";
+  d.joins_while_reviewed = true;
 }
 
 const char* action_name(Action action) {

@@ -65,11 +65,15 @@ enum class Action { kLink, kReview, kNewGolden };
 
 struct Decision {
   Action action = Action::kNewGolden;
-  std::string review_kind;           // 'ambiguous' or 'conflict' when action == kReview
-  int64_t golden_id = 0;             // the golden record linked to or proposed
-  std::vector<int64_t> conflicting;  // for 'conflict': every golden record the evidence names
-  // A 'conflict' the model found (several golden records above the link threshold): the record
-  // joins golden_id, the one it matches best, while a human decides the merge.
+  std::string review_kind;  // 'ambiguous' or 'conflict' when action == kReview
+  int64_t golden_id = 0;    // the golden record linked to or proposed
+  // Every golden record the evidence names: for a 'conflict', and for a link on rules naming
+  // several (the others are merged into golden_id first; where they cannot be, the decision
+  // becomes a 'conflict' that joins golden_id while reviewed: as_conflict_review()).
+  std::vector<int64_t> conflicting;
+  // A 'conflict' whose record joins golden_id, the golden record its evidence names first,
+  // while a human decides the merge (the model's: several golden records above the link
+  // threshold, the best one; the rules' when their golden records could not be merged).
   bool joins_while_reviewed = false;
   std::string rule;  // 'same_external_id', 'same_email', 'same_phone_names_agree', ...
   double score = 0;
@@ -79,9 +83,14 @@ struct Decision {
 // The deterministic rules, the same on both paths (batch applies them to its pairs through
 // match/write_path_evidence): the same external id, or the same email unless the names
 // contradict, links; the same phone links only when the names agree; evidence of either
-// kind naming two golden records is a 'conflict'. When no rule applies the decision is
-// kNewGolden with an empty rule, and the model decides (golden/decide.hpp).
+// kind naming several golden records links to one of them, the others merged into it
+// (`conflicting`). When no rule applies the decision is kNewGolden with an empty rule, and
+// the model decides (golden/decide.hpp).
 Decision decide_by_rules(const Person& record, const std::vector<Candidate>& candidates);
+
+// A link whose golden records could not be merged (a human kept members of them apart, or
+// another transaction holds one): a 'conflict' for a human, the record in golden_id meanwhile.
+void as_conflict_review(Decision& d);
 
 // Decision and comparisons as a JSON object (for dedupe.explain and the audit log).
 std::string to_json(const Decision& decision);
