@@ -131,10 +131,12 @@ TEST_F(BatchMatch, EmailTagLevel) {
             "same_mailbox_tag_differs");
   EXPECT_EQ(level_name(e, level(e, "jane+@acme.com", "jane@acme.com")), "same_mailbox_tag_differs");
   EXPECT_EQ(level_name(e, level(e, "jane+crm@acme.com", "jane@acme.org")), "else");
-  EXPECT_EQ(level_name(e, level(e, "jane+crm@acme.com", "john+crm@acme.com")), "else");
+  EXPECT_EQ(level_name(e, level(e, "jane+crm@acme.com", "john+crm@acme.com")),
+            "other_mailbox_same_domain");
   EXPECT_EQ(level_name(e, level(e, "jan+crm@acme.com", "jane+crm@acme.com")), "one_edit");
   EXPECT_EQ(level_name(e, level(e, "+a@acme.com", "+b@acme.com")), "one_edit");  // no mailbox
-  EXPECT_EQ(level_name(e, level(e, "\"jane+x y\"@acme.com", "jane@acme.com")), "else");
+  EXPECT_EQ(level_name(e, level(e, "\"jane+x y\"@acme.com", "jane@acme.com")),
+            "other_mailbox_same_domain");
   // Where the provider folds tags, they are one value.
   EXPECT_EQ(level(e, "jane+x@gmail.com", "jane@googlemail.com"), kExactLevel);
 }
@@ -146,10 +148,12 @@ TEST_F(BatchMatch, ModelsStoredBeforeTheEmailTagLevelStillLoad) {
   const Model model = model_from_levels(0.001, old_email);
   ASSERT_EQ(model.comparisons.size(), 1u);
   const ComparisonParams& c = model.comparisons[0];
-  ASSERT_EQ(c.m.size(), 5u);
+  ASSERT_EQ(c.m.size(), 6u);
   EXPECT_DOUBLE_EQ(c.m[2], 0.05) << "the missing level takes one_edit's parameters";
   EXPECT_DOUBLE_EQ(c.u[2], 0.001);
   EXPECT_DOUBLE_EQ(c.m[3], 0.05);
+  EXPECT_DOUBLE_EQ(c.m[4], 0.15) << "and other_mailbox_same_domain else's";
+  EXPECT_DOUBLE_EQ(c.u[4], 0.99);
   // Saved again, the level is spelled out, and given parameters win.
   EXPECT_NE(model.to_json().find("\"same_mailbox_tag_differs\", \"m\": 0.05"), std::string::npos);
   std::vector<LevelParams> current = old_email;
@@ -182,7 +186,7 @@ TEST_F(BatchMatch, TrainingEstimatesTheEmailTagLevel) {
   const Model model = train(set, TrainOptions{}, RunControl{});
   const ComparisonParams* email = model.find(Role::kEmail);
   ASSERT_NE(email, nullptr);
-  ASSERT_EQ(email->m.size(), 5u);
+  ASSERT_EQ(email->m.size(), 6u);
   EXPECT_GT(email->m[2], email->u[2]) << model.to_json();
   EXPECT_GT(email->m[2], 0.5) << model.to_json();
 }

@@ -219,13 +219,24 @@ TEST_F(MatchRules, SwitchboardWithOtherSurnameIsNoEvidence) {
                                  person("daniel", "rivera", nullptr, "+14155550100")));
 }
 
+TEST_F(MatchRules, AnotherMailboxAtTheSameDomainCountsAgainst) {
+  // Two John Smiths of one firm have a mailbox each; one person seldom has two at one domain.
+  const Decision one_firm = explain_pair(person("john", "smith", "john.smith@acme.com"),
+                                         person("john", "smith", "jsmith@acme.com"));
+  const Decision two_domains = explain_pair(person("john", "smith", "john.smith@acme.com"),
+                                            person("john", "smith", "jsmith@gmail.com"));
+  EXPECT_EQ(verdict(one_firm, "email"), "other_mailbox_same_domain") << to_json(one_firm);
+  EXPECT_EQ(verdict(two_domains, "email"), "else") << to_json(two_domains);
+  EXPECT_LT(one_firm.score, two_domains.score);
+}
+
 TEST_F(MatchRules, NumberedMailboxIsNotATypo) {
   // A mail system gives the second jonathan carter of a firm jonathan.carter2@: one edit apart,
   // but a different mailbox, not a mistyped one.
   const Decision numbered =
       explain_pair(person("jonathan", "carter", "jonathan.carter2@kestrel.com"),
                    person("jonathan", "carter", "jonathan.carter@kestrel.com"));
-  EXPECT_EQ(verdict(numbered, "email"), "else") << to_json(numbered);
+  EXPECT_EQ(verdict(numbered, "email"), "other_mailbox_same_domain") << to_json(numbered);
   const Decision typo = explain_pair(person("michelle", "campbell", "campbellmixhelle@gmail.com"),
                                      person("michelle", "campbell", "campbellmichelle@gmail.com"));
   EXPECT_EQ(verdict(typo, "email"), "one_edit") << to_json(typo);

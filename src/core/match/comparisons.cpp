@@ -16,7 +16,8 @@ using L = std::vector<std::string>;
 // Levels are tried in order; the first that holds is the pair's level.
 const ComparisonDef kDefs[kRoleCount] = {
     {Role::kExternalId, L{"null", "exact", "else"}},
-    {Role::kEmail, L{"null", "exact", "same_mailbox_tag_differs", "one_edit", "else"}},
+    {Role::kEmail, L{"null", "exact", "same_mailbox_tag_differs", "one_edit",
+                     "other_mailbox_same_domain", "else"}},
     {Role::kPhone, L{"null", "exact", "one_edit", "else"}},
     {Role::kFirstName,
      L{"null", "exact", "nickname", "one_edit", "jaro_winkler_0.9", "swapped_with_last_name",
@@ -161,6 +162,14 @@ bool numbered_apart(const std::string& a, const std::string& b) {
   return digit(a, i) || digit(b, i);
 }
 
+// Two addresses at one domain: one person rarely has two mailboxes at one employer or one
+// provider, so (beyond a typo) they are two people's far more often than two different domains.
+bool same_domain(const std::string& a, const std::string& b) {
+  const size_t at_a = a.rfind('@'), at_b = b.rfind('@');
+  return at_a != std::string::npos && at_b != std::string::npos &&
+         a.compare(at_a, std::string::npos, b, at_b, std::string::npos) == 0;
+}
+
 // Whether two given names may stand for one name (sorted variant ids share one).
 bool nicknames(const Value& a, const Value& b) {
   auto i = a.variants.begin(), j = b.variants.begin();
@@ -222,7 +231,8 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
     }
     case Role::kEmail:
       if (same_mailbox_tag_differs(a.text, b.text)) return 2;
-      return edit_distance_capped(a, b, 1) <= 1 && !numbered_apart(a.text, b.text) ? 3 : 4;
+      if (edit_distance_capped(a, b, 1) <= 1 && !numbered_apart(a.text, b.text)) return 3;
+      return same_domain(a.text, b.text) ? 4 : 5;
     case Role::kPhone:
     case Role::kPostcode:
     case Role::kIdentifier:

@@ -29,6 +29,7 @@ struct AddedLevel {
 };
 constexpr AddedLevel kAddedLevels[] = {
     {Role::kEmail, "same_mailbox_tag_differs", "one_edit"},
+    {Role::kEmail, "other_mailbox_same_domain", "else"},
 };
 
 size_t level_index(const ComparisonDef& def, std::string_view name) {
