@@ -251,12 +251,9 @@ class PendingLinks {
   // The golden record of a candidate read as in `as_read`, after the flush's decisions.
   std::optional<int64_t> golden_of(int64_t record, std::optional<int64_t> as_read) const {
     const auto it = decided_.find(record);
-    const std::optional<int64_t> golden = it == decided_.end() ? as_read
-                                          : it->second == kInNoGolden
-                                              ? std::nullopt
-                                              : std::optional<int64_t>(it->second);
-    if (!golden || *golden < 0) return golden;  // a stand-in is never merged
-    return survivor(*golden);
+    if (it == decided_.end()) return survivor(as_read);
+    if (it->second == kInNoGolden) return std::nullopt;
+    return it->second < 0 ? it->second : survivor(it->second);  // a stand-in is never merged
   }
   // Writes what is pending; returns the ids the stand-ins became (-k at k - 1).
   std::vector<int64_t> write() {
