@@ -4,7 +4,7 @@
 -- instead, and the row waits in the golden record its email names. (Another transaction holding
 -- one of them: test/tap/golden_action_races.py.)
 BEGIN;
-SELECT plan(17);
+SELECT plan(20);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE em_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text);
@@ -54,6 +54,15 @@ SELECT is((SELECT rule FROM dedupe.audit_log WHERE decision = 'linked' AND recor
   'evidence:in_review', '... audited as waiting for review');
 SELECT dedupe.approve((pg_temp.item_of(6)).item_id);
 SELECT is(pg_temp.golden_of(5), pg_temp.golden_of(4), 'approved, the human''s answer merges them');
+
+-- Dee Park's mailbox is sent again with Dee Sands' phone and name: a mailbox whose names only do
+-- not contradict (a maiden name, or a sister) merges nothing; the phone with agreeing names wins.
+INSERT INTO em_crm VALUES (11, 'dee@b.example', NULL, 'Dee', 'Park'), (12, NULL, '+1 415 555 0104', 'Dee', 'Sands'),
+                          (13, 'dee@b.example', '+1 415 555 0104', 'Dee', 'Sands');
+SELECT isnt(pg_temp.golden_of(11), pg_temp.golden_of(12), 'a mailbox whose names only do not contradict merges nothing');
+SELECT is(pg_temp.golden_of(13), pg_temp.golden_of(12), '... the row joins the golden record its phone and names agree with');
+SELECT is((SELECT rule FROM dedupe.audit_log WHERE decision = 'linked' AND record_id = pg_temp.record_of(13)),
+          'same_phone_names_agree', '... by that rule');
 
 -- merge_on_evidence off: every merge waits for a human.
 INSERT INTO dedupe.settings VALUES ('merge_on_evidence', 'off');

@@ -83,6 +83,29 @@ TEST_F(BatchWritePath, SharedPhoneNeedsAgreeingNames) {
   EXPECT_STREQ(evidence(2, 3).rule, "same_phone_names_disagree");
 }
 
+TEST_F(BatchWritePath, TwoDatesOfBirthMakeASharedMailboxAHouseholds) {
+  RecordSetBuilder builder(
+      {Role::kEmail, Role::kPhone, Role::kFirstName, Role::kLastName, Role::kDateOfBirth});
+  const std::vector<std::vector<Raw>> rows = {
+      {Raw("home@smith.example"), Raw("+1 212 555 0100"), Raw("John"), Raw("Smith"),
+       Raw("1961-04-02")},  // 0: the father
+      {Raw("home@smith.example"), Raw("+1 212 555 0100"), Raw("John"), Raw("Smith"),
+       Raw("1993-11-20")},  // 1: the son
+      {Raw("home@smith.example"), Raw(), Raw("John"), Raw("Smith"),
+       Raw("1961-02-04")},  // 2: the father, day and month swapped
+  };
+  int64_t id = 1;
+  for (const auto& row : rows) builder.add(id++, row.data());
+  const RecordSet set = builder.finish([] {});
+  const WritePathEvidence two = write_path_evidence(set, 0, 1, shared_identity(set, 0, 1));
+  EXPECT_EQ(two.kind, EvidenceKind::kIgnoreKeys);
+  EXPECT_STREQ(two.rule, "shared_by_two_dates_of_birth");
+  EXPECT_EQ(two.ignored_roles, role_bit(Role::kEmail) | role_bit(Role::kPhone));
+  const WritePathEvidence one = write_path_evidence(set, 0, 2, shared_identity(set, 0, 2));
+  EXPECT_EQ(one.kind, EvidenceKind::kLink);
+  EXPECT_STREQ(one.rule, "same_email");
+}
+
 TEST_F(BatchWritePath, SameExternalIdLinksWhateverTheNames) {
   RecordSet set = contacts({
       {Raw("0031x00000AbCdE"), Raw(), Raw(), Raw("Kim"), Raw("Park")},

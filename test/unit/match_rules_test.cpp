@@ -120,6 +120,41 @@ TEST_F(MatchRules, EvidenceForTwoGoldenRecordsLinksAndNamesBothForTheMerge) {
   EXPECT_EQ(d.golden_id, 1);
 }
 
+TEST_F(MatchRules, ASharedMailboxWithAnotherDateOfBirthIsAHouseholds) {
+  // John Smith and John Smith Jr.: one home mailbox and phone, two dates of birth.
+  Person father = person("john", "smith", "home@smith.example", "+12125550100");
+  Person son = father;
+  father.more = {{match::Role::kDateOfBirth, "19610402"}};
+  son.more = {{match::Role::kDateOfBirth, "19931120"}};
+  const Decision d = decide(son, {{3, father}});
+  EXPECT_EQ(d.action, Action::kNewGolden) << to_json(d);
+  EXPECT_EQ(d.rule, "match_probability_below_review") << "the model decides, the mailbox left out";
+  // A typo in the date (one digit) or its day and month swapped is still one person.
+  Person typo = father;
+  typo.more = {{match::Role::kDateOfBirth, "19610403"}};
+  EXPECT_EQ(decide(typo, {{3, father}}).rule, "same_email");
+  Person swapped = father;
+  swapped.more = {{match::Role::kDateOfBirth, "19610204"}};
+  EXPECT_EQ(decide(swapped, {{3, father}}).rule, "same_email");
+}
+
+TEST_F(MatchRules, AMailboxWhoseNamesOnlyDoNotContradictMergesNothing) {
+  // The email is Jane Smith's golden record's, the phone (names agreeing) Jane Doe's: the
+  // mailbox may be a maiden name's or a sister's, the phone is firm. The row joins Jane Doe.
+  const Decision d = decide(person("jane", "doe", "jane@x.com", "+14155550132"),
+                            {{1, person("jane", "smith", "jane@x.com")},
+                             {2, person("jane", "doe", nullptr, "+14155550132")}});
+  EXPECT_EQ(d.action, Action::kLink);
+  EXPECT_EQ(d.rule, "same_phone_names_agree");
+  EXPECT_EQ(d.golden_id, 2);
+  EXPECT_TRUE(d.conflicting.empty());
+  // The same mailbox alone still links (a name changed on marriage).
+  const Decision alone =
+      decide(person("jane", "doe", "jane@x.com"), {{1, person("jane", "smith", "jane@x.com")}});
+  EXPECT_EQ(alone.rule, "same_email");
+  EXPECT_EQ(alone.golden_id, 1);
+}
+
 TEST_F(MatchRules, NamesAloneStartAGoldenRecordOfTheirOwn) {
   // The same name and nothing else is a coin toss (namesakes are common): below the review
   // threshold, so the record starts a golden record and no human is asked.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/json_string.hpp"
+#include "core/match/comparisons.hpp"
 #include "core/normalize/nicknames.hpp"
 #include "core/similarity/metrics.hpp"
 #include "core/no_postgres.hpp"
@@ -55,6 +56,12 @@ Comparison compare_part(const char* attribute, const std::optional<std::string>&
 
 bool equal(const std::optional<std::string>& a, const std::optional<std::string>& b) {
   return a && b && *a == *b;
+}
+
+const std::string* date_of_birth(const Person& p) {
+  for (const auto& [role, value] : p.more)
+    if (role == match::Role::kDateOfBirth) return &value;
+  return nullptr;
 }
 
 void json_optional(std::string& out, const std::optional<std::string>& s) {
@@ -109,6 +116,11 @@ Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* t
   return Names::kUnknown;
 }
 
+bool dates_of_birth_differ(const Person& a, const Person& b) {
+  const std::string *da = date_of_birth(a), *db = date_of_birth(b);
+  return da && db && match::dates_of_birth_differ(*da, *db);
+}
+
 bool phone_is_evidence(const Person& a, const Person& b) {
   const Names names = compare_names(a, b);
   if (names != Names::kUnknown) return names == Names::kAgree;
@@ -118,55 +130,77 @@ bool phone_is_evidence(const Person& a, const Person& b) {
   return first.verdict != "different";  // the same, similar, an initial, or not given
 }
 
+namespace {
+
+// What one candidate's shared identifier says: which rule, how strong (the same external id
+// before the same email before the same phone), and whether the names agree.
+struct Evidence {
+  const Candidate* candidate;
+  const char* rule;
+  int strength;  // 0 strongest
+  bool firm;     // the same external id, or names that agree
+};
+
+std::optional<Evidence> evidence_of(const Person& record, const Candidate& c) {
+  const bool same_id = equal(record.external_id, c.member.external_id);
+  if (same_id) return Evidence{&c, "same_external_id", 0, true};
+  const bool same_email = equal(record.email, c.member.email);
+  const bool same_phone = equal(record.phone, c.member.phone);
+  if (!same_email && !same_phone) return std::nullopt;
+  // A mailbox or a phone two dates of birth share is a household's (a parent and a child of
+  // one name), not evidence of one person.
+  if (dates_of_birth_differ(record, c.member)) return std::nullopt;
+  const Names names = compare_names(record, c.member);
+  // A shared mailbox whose names contradict (a household, a team inbox) is no evidence.
+  if (same_email && names != Names::kContradict)
+    return Evidence{&c, "same_email", 1, names == Names::kAgree};
+  // A phone only with agreeing names: a switchboard or a home phone is shared by others.
+  if (same_phone && names == Names::kAgree) return Evidence{&c, "same_phone_names_agree", 2, true};
+  return std::nullopt;
+}
+
+}  // namespace
+
 Decision decide_by_rules(const Person& record, const std::vector<Candidate>& candidates) {
-  Decision d;
-  std::set<int64_t> strong, by_phone;
-  const Candidate* strong_example = nullptr;
-  for (const Candidate& c : candidates) {
-    if (c.distinct) continue;
-    const bool same_id = equal(record.external_id, c.member.external_id);
-    const bool same_email = equal(record.email, c.member.email);
-    const bool same_phone = equal(record.phone, c.member.phone);
-    if (same_id || same_email) {
-      // A shared mailbox whose names contradict (a household, a team inbox) is no evidence.
-      if (!same_id && compare_names(record, c.member) == Names::kContradict) continue;
-      strong.insert(c.golden_id);
-      if (!strong_example || same_id) strong_example = &c;
-      d.rule = same_id ? "same_external_id" : "same_email";
-    } else if (same_phone && compare_names(record, c.member) == Names::kAgree) {
-      // Only agreeing names: a switchboard or a home phone is shared by other people.
-      by_phone.insert(c.golden_id);
-    }
+  std::vector<Evidence> found;
+  for (const Candidate& c : candidates)
+    if (!c.distinct)
+      if (auto e = evidence_of(record, c)) found.push_back(*e);
+  std::set<int64_t> named, firm;
+  for (const Evidence& e : found) {
+    named.insert(e.candidate->golden_id);
+    if (e.firm) firm.insert(e.candidate->golden_id);
   }
-  std::set<int64_t> named = strong;
-  named.insert(by_phone.begin(), by_phone.end());
+  // One golden record named firmly, others only by a mailbox whose names do not agree ("jane
+  // doe" and "jane smith": a maiden name, or two people of one house): the record joins the
+  // firm one and merges nothing.
+  if (named.size() > 1 && firm.size() == 1) {
+    const int64_t only = *firm.begin();
+    found.erase(
+        std::remove_if(found.begin(), found.end(),
+                       [only](const Evidence& e) { return e.candidate->golden_id != only; }),
+        found.end());
+    named = firm;
+  }
+  Decision d;
+  if (found.empty()) return d;  // no rule applies: the model decides (empty rule)
+  const Evidence& best = *std::min_element(
+      found.begin(), found.end(),
+      [](const Evidence& a, const Evidence& b) { return a.strength < b.strength; });
+  d.action = Action::kLink;
+  d.golden_id = best.candidate->golden_id;
+  d.score = 1.0;
   if (named.size() > 1) {
     // Rules naming several golden records say they hold one person, as batch's clusters of the
     // same rows would: the record links to the one its strongest evidence names once the
     // others are merged into it (or, where they cannot be, waits there: as_conflict_review).
-    d.action = Action::kLink;
     d.review_kind = "conflict";
     d.rule = "evidence_names_several_golden_records";
     d.conflicting.assign(named.begin(), named.end());
-    d.golden_id = strong_example ? strong_example->golden_id : d.conflicting.front();
-    d.score = 1.0;
     return d;
   }
-  if (!strong.empty()) {
-    d.action = Action::kLink;
-    d.golden_id = *strong.begin();
-    d.score = 1.0;
-    if (strong_example) compare_names(record, strong_example->member, &d.comparisons);
-    return d;
-  }
-  if (!by_phone.empty()) {
-    d.action = Action::kLink;
-    d.rule = "same_phone_names_agree";
-    d.golden_id = *by_phone.begin();
-    d.score = 1.0;
-    return d;
-  }
-  d.rule.clear();  // no rule applies: the model decides
+  d.rule = best.rule;
+  if (best.strength < 2) compare_names(record, best.candidate->member, &d.comparisons);
   return d;
 }
 

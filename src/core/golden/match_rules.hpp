@@ -37,6 +37,10 @@ struct Comparison {
 // mailbox or a phone; anything else is unknown.
 Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* trace = nullptr);
 
+// Both records carry a date of birth, and the two are more than a typo or a day-month swap
+// apart (match::dates_of_birth_differ): two people, whatever else they share.
+bool dates_of_birth_differ(const Person& a, const Person& b);
+
 // Whether one phone on both records says anything about them being one person: a switchboard
 // is shared by colleagues (other surnames), a home phone by a family (the surname, other given
 // names), so only when the surnames agree and the given names are alike (nicknames, a typo,
@@ -82,10 +86,12 @@ struct Decision {
 
 // The deterministic rules, the same on both paths (batch applies them to its pairs through
 // match/write_path_evidence): the same external id, or the same email unless the names
-// contradict, links; the same phone links only when the names agree; evidence of either
-// kind naming several golden records links to one of them, the others merged into it
-// (`conflicting`). When no rule applies the decision is kNewGolden with an empty rule, and
-// the model decides (golden/decide.hpp).
+// contradict, links; the same phone links only when the names agree; a mailbox or phone two
+// dates of birth share (dates_of_birth_differ) is no evidence. Evidence naming several golden
+// records links to one of them, the others merged into it (`conflicting`), when each is firm
+// (an external id, or names that agree); a mailbox whose names only do not contradict merges
+// nothing and gives way to firm evidence for another. When no rule applies the decision is
+// kNewGolden with an empty rule, and the model decides (golden/decide.hpp).
 Decision decide_by_rules(const Person& record, const std::vector<Candidate>& candidates);
 
 // A link whose golden records could not be merged (a human kept members of them apart, or

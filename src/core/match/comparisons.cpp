@@ -141,6 +141,13 @@ bool day_month_swapped(const std::string& a, const std::string& b) {
          a.compare(4, 2, b, 6, 2) == 0 && a.compare(6, 2, b, 4, 2) == 0;
 }
 
+int date_of_birth_level(const std::string& a, const std::string& b) {
+  if (a == b) return kExactLevel;
+  if (day_month_swapped(a, b)) return 2;
+  const int d = osa_capped(a, b, 2);
+  return d <= 1 ? 3 : d == 2 ? 4 : 5;
+}
+
 // A name that agrees with the other record's other name part (given and family name
 // entered the wrong way round).
 bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t record) {
@@ -209,6 +216,10 @@ int compare_last_name(const RecordSet& set, const Value& a, const Value& b, uint
 
 const ComparisonDef& comparison_def(Role role) { return kDefs[role_index(role)]; }
 
+bool dates_of_birth_differ(const std::string& a, const std::string& b) {
+  return date_of_birth_level(a, b) == 5;  // "else"
+}
+
 int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
   const uint32_t ia = set.id(role, ra), ib = set.id(role, rb);
   if (ia == kNull || ib == kNull) return kNullLevel;
@@ -224,11 +235,8 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
       const double s = token_set_similarity(a.points, b.points);
       return s >= 0.95 ? 2 : s >= 0.85 ? 3 : 4;
     }
-    case Role::kDateOfBirth: {
-      if (day_month_swapped(a.text, b.text)) return 2;
-      const int d = edit_distance_capped(a, b, 2);
-      return d <= 1 ? 3 : d == 2 ? 4 : 5;
-    }
+    case Role::kDateOfBirth:
+      return date_of_birth_level(a.text, b.text);
     case Role::kEmail:
       if (same_mailbox_tag_differs(a.text, b.text)) return 2;
       if (edit_distance_capped(a, b, 1) <= 1 && !numbered_apart(a.text, b.text)) return 3;

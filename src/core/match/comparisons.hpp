@@ -29,4 +29,9 @@ const ComparisonDef& comparison_def(Role role);
 // The level of records a and b on role (which must be mapped).
 int compare(const RecordSet& set, Role role, uint32_t a, uint32_t b);
 
+// Two normalized dates of birth (YYYYMMDD) at the 'else' level: not equal, not day and month
+// swapped, more than two digits apart. One person has one date of birth; a typo or a swap
+// stays within those levels.
+bool dates_of_birth_differ(const std::string& a, const std::string& b);
+
 }  // namespace dedupe::match

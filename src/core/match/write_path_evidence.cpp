@@ -20,11 +20,13 @@ std::optional<std::string> text_of(const RecordSet& set, Role role, uint32_t rec
 // The record as the write path's rules see it: the same normalizers produced these values
 // (normalize_for_role uses the write path's email, phone and name normalizers).
 golden::Person person(const RecordSet& set, uint32_t record) {
-  return golden::Person{
-      text_of(set, Role::kExternalId, record), text_of(set, Role::kEmail, record),
-      text_of(set, Role::kPhone, record),      text_of(set, Role::kFirstName, record),
-      text_of(set, Role::kLastName, record),   text_of(set, Role::kCompany, record),
-      text_of(set, Role::kDomain, record)};
+  golden::Person p{text_of(set, Role::kExternalId, record), text_of(set, Role::kEmail, record),
+                   text_of(set, Role::kPhone, record),      text_of(set, Role::kFirstName, record),
+                   text_of(set, Role::kLastName, record),   text_of(set, Role::kCompany, record),
+                   text_of(set, Role::kDomain, record)};
+  if (auto dob = text_of(set, Role::kDateOfBirth, record))
+    p.more.emplace_back(Role::kDateOfBirth, std::move(*dob));
+  return p;
 }
 
 // The write path's rule names, as static strings a batch pair can point at.
@@ -56,15 +58,18 @@ WritePathEvidence write_path_evidence(const RecordSet& set, uint32_t a, uint32_t
   if (d.action == golden::Action::kLink)
     if (const char* rule = link_rule(d.rule)) return {EvidenceKind::kLink, rule, 0};
   // A shared mailbox whose names contradict, a shared phone whose names do not agree (a
-  // family, a switchboard): left out of the score, the other roles decide.
+  // family, a switchboard), either shared by two dates of birth (a household): left out of
+  // the score, the other roles decide.
   const golden::Names names = golden::compare_names(pa, pb);
+  const bool two_births = golden::dates_of_birth_differ(pa, pb);
   const bool email_ignored =
-      (shared & role_bit(Role::kEmail)) && names == golden::Names::kContradict;
+      (shared & role_bit(Role::kEmail)) && (two_births || names == golden::Names::kContradict);
   const bool phone_ignored =
-      (shared & role_bit(Role::kPhone)) && !golden::phone_is_evidence(pa, pb);
+      (shared & role_bit(Role::kPhone)) && (two_births || !golden::phone_is_evidence(pa, pb));
   if (email_ignored || phone_ignored)
     return {EvidenceKind::kIgnoreKeys,
-            email_ignored                         ? "same_email_names_contradict"
+            two_births                            ? "shared_by_two_dates_of_birth"
+            : email_ignored                       ? "same_email_names_contradict"
             : names == golden::Names::kContradict ? "same_phone_names_contradict"
                                                   : "same_phone_names_disagree",
             (email_ignored ? role_bit(Role::kEmail) : 0u) |

@@ -5,8 +5,8 @@
 //    same phone with agreeing names: the write path links the two rows, so the batch pair
 //    is a link whatever its Fellegi-Sunter score (probability 1);
 //  * the same email or phone with clearly contradicting names (a shared family mailbox, a
-//    switchboard): the write path does not link on that evidence, so the batch score leaves
-//    those roles out and lets the other roles decide.
+//    switchboard) or with two dates of birth (a household): the write path does not link on
+//    that evidence, so the batch score leaves those roles out and lets the other roles decide.
 // Everything else (fuzzy names, the same phone with names neither agreeing nor
 // contradicting) is the Fellegi-Sunter model's call in batch and the similarity
 // thresholds' on the write path; the two may differ there.
