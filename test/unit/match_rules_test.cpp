@@ -276,6 +276,13 @@ TEST_F(MatchRules, NumberedMailboxIsNotATypo) {
                                      person("michelle", "campbell", "campbellmichelle@gmail.com"));
   EXPECT_EQ(verdict(typo, "email"), "one_edit") << to_json(typo);
   EXPECT_GT(typo.score, numbered.score);
+  // So does a provider that keeps separators to the second amy smith: amy_smith@ beside
+  // amysmith@ (and amy.smith@ where dots count) are two accounts.
+  for (const char* other : {"amy_smith@yahoo.com", "amy.smith@yahoo.com", "amy-smith@yahoo.com"}) {
+    const Decision punctuated =
+        explain_pair(person("amy", "smith", other), person("amy", "smith", "amysmith@yahoo.com"));
+    EXPECT_EQ(verdict(punctuated, "email"), "other_mailbox_same_domain") << to_json(punctuated);
+  }
 }
 
 TEST_F(MatchRules, AModelConflictJoinsTheBestGoldenRecordWhileAHumanDecides) {

@@ -158,15 +158,17 @@ bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t reco
   return v.text == w.text || jaro_winkler_from(v, w, 0.9) >= 0.9;
 }
 
-// Two mailboxes one edit apart where the edit is a digit (john.smith@ and john.smith2@) are
-// what a mail system hands a second person of the same name: numbered, not mistyped.
-bool numbered_apart(const std::string& a, const std::string& b) {
+// Two mailboxes one edit apart where the edit is a digit (john.smith@ and john.smith2@) or a
+// separator (johnsmith@ and john_smith@, where the provider keeps them) are what a mail system
+// hands a second person of the same name: numbered or punctuated, not mistyped.
+bool variants_apart(const std::string& a, const std::string& b) {
   size_t i = 0;
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-  const auto digit = [](const std::string& s, size_t at) {
-    return at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]));
+  const auto variant = [](const std::string& s, size_t at) {
+    return at < s.size() && (std::isdigit(static_cast<unsigned char>(s[at])) || s[at] == '.' ||
+                             s[at] == '_' || s[at] == '-');
   };
-  return digit(a, i) || digit(b, i);
+  return variant(a, i) || variant(b, i);
 }
 
 // Two addresses at one domain: one person rarely has two mailboxes at one employer or one
@@ -239,7 +241,7 @@ int compare(const RecordSet& set, Role role, uint32_t ra, uint32_t rb) {
       return date_of_birth_level(a.text, b.text);
     case Role::kEmail:
       if (same_mailbox_tag_differs(a.text, b.text)) return 2;
-      if (edit_distance_capped(a, b, 1) <= 1 && !numbered_apart(a.text, b.text)) return 3;
+      if (edit_distance_capped(a, b, 1) <= 1 && !variants_apart(a.text, b.text)) return 3;
       return same_domain(a.text, b.text) ? 4 : 5;
     case Role::kPhone:
     case Role::kPostcode:
