@@ -148,6 +148,14 @@ TEST_F(MatchRules, AMailboxWhoseNamesOnlyDoNotContradictMergesNothing) {
   EXPECT_EQ(d.rule, "same_phone_names_agree");
   EXPECT_EQ(d.golden_id, 2);
   EXPECT_TRUE(d.conflicting.empty());
+  // Firm evidence for two others: those two are merged, the mailbox's golden record is not.
+  const Decision two = decide(person("jane", "doe", "jane@x.com", "+14155550132", "crm-7"),
+                              {{1, person("jane", "smith", "jane@x.com")},
+                               {2, person("jane", "doe", nullptr, "+14155550132")},
+                               {3, person("j", "doe", nullptr, nullptr, "crm-7")}});
+  EXPECT_EQ(two.rule, "evidence_names_several_golden_records");
+  EXPECT_EQ(two.conflicting, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(two.golden_id, 3) << "the external id is the strongest evidence";
   // The same mailbox alone still links (a name changed on marriage).
   const Decision alone =
       decide(person("jane", "doe", "jane@x.com"), {{1, person("jane", "smith", "jane@x.com")}});

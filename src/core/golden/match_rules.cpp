@@ -171,15 +171,14 @@ Decision decide_by_rules(const Person& record, const std::vector<Candidate>& can
     named.insert(e.candidate->golden_id);
     if (e.firm) firm.insert(e.candidate->golden_id);
   }
-  // One golden record named firmly, others only by a mailbox whose names do not agree ("jane
-  // doe" and "jane smith": a maiden name, or two people of one house): the record joins the
-  // firm one and merges nothing.
-  if (named.size() > 1 && firm.size() == 1) {
-    const int64_t only = *firm.begin();
-    found.erase(
-        std::remove_if(found.begin(), found.end(),
-                       [only](const Evidence& e) { return e.candidate->golden_id != only; }),
-        found.end());
+  // Golden records named only by a mailbox whose names do not agree ("jane doe" and "jane
+  // smith": a maiden name, or two people of one house) are left out where firm evidence names
+  // others: the record joins those, and merges only them.
+  if (!firm.empty() && named.size() > firm.size()) {
+    found.erase(std::remove_if(
+                    found.begin(), found.end(),
+                    [&firm](const Evidence& e) { return firm.count(e.candidate->golden_id) == 0; }),
+                found.end());
     named = firm;
   }
   Decision d;

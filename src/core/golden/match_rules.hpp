@@ -90,7 +90,7 @@ struct Decision {
 // dates of birth share (dates_of_birth_differ) is no evidence. Evidence naming several golden
 // records links to one of them, the others merged into it (`conflicting`), when each is firm
 // (an external id, or names that agree); a mailbox whose names only do not contradict merges
-// nothing and gives way to firm evidence for another. When no rule applies the decision is
+// nothing and gives way to firm evidence for others. When no rule applies the decision is
 // kNewGolden with an empty rule, and the model decides (golden/decide.hpp).
 Decision decide_by_rules(const Person& record, const std::vector<Candidate>& candidates);
 
