@@ -136,6 +136,13 @@ TEST_F(MatchRules, ASharedMailboxWithAnotherDateOfBirthIsAHouseholds) {
   Person swapped = father;
   swapped.more = {{match::Role::kDateOfBirth, "19610204"}};
   EXPECT_EQ(decide(swapped, {{3, father}}).rule, "same_email");
+  // Another source writing dates in another order (04/02/1961), or a year alone, may give the
+  // same date: no contradiction.
+  for (const char* other : {"04021961", "02041961", "1961"}) {
+    Person written_otherwise = father;
+    written_otherwise.more = {{match::Role::kDateOfBirth, other}};
+    EXPECT_EQ(decide(written_otherwise, {{3, father}}).rule, "same_email") << other;
+  }
 }
 
 TEST_F(MatchRules, AMailboxWhoseNamesOnlyDoNotContradictMergesNothing) {

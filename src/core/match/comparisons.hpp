@@ -29,9 +29,10 @@ const ComparisonDef& comparison_def(Role role);
 // The level of records a and b on role (which must be mapped).
 int compare(const RecordSet& set, Role role, uint32_t a, uint32_t b);
 
-// Two normalized dates of birth (YYYYMMDD) at the 'else' level: not equal, not day and month
-// swapped, more than two digits apart. One person has one date of birth; a typo or a swap
-// stays within those levels.
+// Two normalized dates of birth, both year, month and day (YYYYMMDD), at the 'else' level:
+// not equal, not day and month swapped, more than two digits apart. One person has one date
+// of birth; a typo or a swap stays within those levels. A date in another order or a year
+// alone never differs (it may be the same date written otherwise).
 bool dates_of_birth_differ(const std::string& a, const std::string& b);
 
 }  // namespace dedupe::match
