@@ -1,7 +1,7 @@
 -- dedupe.watch(roles => ...): the further roles batch knows (date of birth, address parts,
 -- identifier) reach the write path's matcher, normalized as batch normalizes them.
 BEGIN;
-SELECT plan(10);
+SELECT plan(13);
 
 CREATE TABLE public.wr_leads (id int PRIMARY KEY, email text, phone text, first_name text,
   last_name text, dob date, zip text, town text);
@@ -37,6 +37,20 @@ SELECT is((SELECT c->>'verdict' FROM jsonb_array_elements(dedupe.explain(
              (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '1'),
              (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '3'))->'comparisons') c
            WHERE c->>'attribute' = 'date_of_birth'), 'else', 'explain shows the date of birth''s level');
+
+-- A father and a son of one name share the home mailbox and phone: two dates of birth make that
+-- a household's mailbox, no evidence of one person (match_rules: dates_of_birth_differ).
+INSERT INTO public.wr_leads VALUES (5, 'home@smith.example', '+1 212 555 0100', 'John', 'Smith', '1961-04-02', NULL, NULL);
+INSERT INTO public.wr_leads VALUES (6, 'home@smith.example', '+1 212 555 0100', 'John', 'Smith', '1993-11-20', NULL, NULL);
+SELECT isnt(pg_temp.golden_of(6), pg_temp.golden_of(5), 'one mailbox and phone, two dates of birth: two people');
+SELECT is((SELECT array_agg(c->>'verdict' ORDER BY c->>'attribute') FROM jsonb_array_elements(dedupe.explain(
+             (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '6'),
+             (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '5'))->'comparisons') c
+           WHERE c->>'attribute' IN ('email', 'phone')), ARRAY['ignored', 'ignored'],
+          'explain: the shared mailbox and phone are left out');
+-- The father again, his date with a typo in one digit: the mailbox links.
+INSERT INTO public.wr_leads VALUES (7, 'home@smith.example', NULL, 'John', 'Smith', '1961-04-03', NULL, NULL);
+SELECT is(pg_temp.golden_of(7), pg_temp.golden_of(5), 'a date one digit off is a typo: the mailbox links');
 
 SELECT * FROM finish();
 ROLLBACK;
