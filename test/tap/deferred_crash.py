@@ -129,7 +129,10 @@ def writer(batch):
                     except psycopg2.Error:
                         pass
                 conn = None
-                if not isinstance(e, psycopg2.OperationalError) and e.pgcode not in ("57P01", "57P02", "57P03", "40P01"):
+                # A connection the crash cut off: OperationalError, or with libpq's "server closed
+                # the connection unexpectedly" a DatabaseError without SQLSTATE.
+                lost = isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)) or e.pgcode is None
+                if not lost and e.pgcode not in ("57P01", "57P02", "57P03", "40P01"):
                     writer_errors.append(f"{e.pgcode}: {e}")
                     return
                 time.sleep(0.3)
