@@ -10,12 +10,8 @@ SET LOCAL search_path = public, dedupe;
 CREATE TABLE em_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text);
 SELECT dedupe.watch('em_crm', 'em_crm', id_column => 'id', email => 'email', phone => 'phone',
                     first_name => 'first_name', last_name => 'last_name');
-CREATE FUNCTION pg_temp.record_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT r.record_id FROM dedupe.records r WHERE r.source = 'em_crm' AND r.source_pk = pk::text $$;
-CREATE FUNCTION pg_temp.golden_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = pg_temp.record_of(pk) $$;
-CREATE FUNCTION pg_temp.item_of(pk int) RETURNS dedupe.review_queue LANGUAGE sql AS $$
-  SELECT q.* FROM dedupe.review_queue q WHERE q.record_id = pg_temp.record_of(pk) AND q.status = 'open' $$;
+\set source em_crm
+\ir lib/rows_of_source.psql
 
 -- Ann Lee by email, then by phone: the same name and nothing shared starts a second golden record.
 INSERT INTO em_crm VALUES (1, 'ann.lee@a.example', NULL, 'Ann', 'Lee');

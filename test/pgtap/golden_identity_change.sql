@@ -11,11 +11,8 @@ INSERT INTO dedupe.settings VALUES ('review_threshold', '0.5');
 CREATE TABLE ic_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text);
 SELECT dedupe.watch('ic_crm', 'ic_crm', id_column => 'id', email => 'email', phone => 'phone',
                     first_name => 'first_name', last_name => 'last_name');
-CREATE FUNCTION pg_temp.golden_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT l.golden_id FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
-  WHERE r.source = 'ic_crm' AND r.source_pk = pk::text $$;
-CREATE FUNCTION pg_temp.record_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT r.record_id FROM dedupe.records r WHERE r.source = 'ic_crm' AND r.source_pk = pk::text $$;
+\set source ic_crm
+\ir lib/rows_of_source.psql
 
 -- Certain: the only member of B becomes Alice (same email, same name): it joins A, B goes.
 INSERT INTO ic_crm VALUES (1, 'alice@ic.example', NULL, 'Alice', 'Sandoval'),

@@ -9,12 +9,8 @@ SET LOCAL search_path = public, dedupe;
 CREATE TABLE mc_crm (id int PRIMARY KEY, email text, first_name text, last_name text, dob date, zip text);
 SELECT dedupe.watch('mc_crm', 'mc_crm', id_column => 'id', email => 'email', first_name => 'first_name',
                     last_name => 'last_name', roles => '{"date_of_birth": "dob", "postcode": "zip"}');
-CREATE FUNCTION pg_temp.record_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT r.record_id FROM dedupe.records r WHERE r.source = 'mc_crm' AND r.source_pk = pk::text $$;
-CREATE FUNCTION pg_temp.golden_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT l.golden_id FROM dedupe.record_links l WHERE l.record_id = pg_temp.record_of(pk) $$;
-CREATE FUNCTION pg_temp.item_of(pk int) RETURNS dedupe.review_queue LANGUAGE sql AS $$
-  SELECT q.* FROM dedupe.review_queue q WHERE q.record_id = pg_temp.record_of(pk) AND q.status = 'open' $$;
+\set source mc_crm
+\ir lib/rows_of_source.psql
 
 -- One person in two golden records: written together, then taken apart by a human.
 INSERT INTO mc_crm VALUES (1, 'emma.louca@a.example', 'Emma', 'Louca', '1959-03-08', '3377'),

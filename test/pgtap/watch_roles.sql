@@ -23,9 +23,8 @@ SELECT is((SELECT roles FROM dedupe.records WHERE source = 'wr' AND source_pk = 
 -- Namesakes: the same date of birth makes them one person, another one two people.
 INSERT INTO public.wr_leads VALUES (2, 'annlee@two.example', NULL, 'Ann', 'Lee', '1980-02-03', '10115', 'Berlin');
 INSERT INTO public.wr_leads VALUES (3, 'a.lee@three.example', NULL, 'Ann', 'Lee', '1991-07-30', '80331', 'Munich');
-CREATE FUNCTION pg_temp.golden_of(pk int) RETURNS bigint LANGUAGE sql AS $$
-  SELECT l.golden_id FROM dedupe.records r JOIN dedupe.record_links l USING (record_id)
-  WHERE r.source = 'wr' AND r.source_pk = pk::text $$;
+\set source wr
+\ir lib/rows_of_source.psql
 SELECT is(pg_temp.golden_of(2), pg_temp.golden_of(1), 'same name, date of birth and address: linked');
 SELECT isnt(pg_temp.golden_of(3), pg_temp.golden_of(1), 'same name, another date of birth and city: another person');
 SELECT is((SELECT count(*) FROM dedupe.review_queue q JOIN dedupe.records r USING (record_id)
