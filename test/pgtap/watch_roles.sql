@@ -1,7 +1,7 @@
 -- dedupe.watch(roles => ...): the further roles batch knows (date of birth, address parts,
 -- identifier) reach the write path's matcher, normalized as batch normalizes them.
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 
 CREATE TABLE public.wr_leads (id int PRIMARY KEY, email text, phone text, first_name text,
   last_name text, dob date, zip text, town text);
@@ -47,6 +47,9 @@ SELECT is((SELECT array_agg(c->>'verdict' ORDER BY c->>'attribute') FROM jsonb_a
              (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '5'))->'comparisons') c
            WHERE c->>'attribute' IN ('email', 'phone')), ARRAY['ignored', 'ignored'],
           'explain: the shared mailbox and phone are left out');
+SELECT is(dedupe.explain((SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '6'),
+                         (SELECT record_id FROM dedupe.records WHERE source = 'wr' AND source_pk = '5'))->>'keys_ignored_by',
+          'shared_by_two_dates_of_birth', '... and says which rule left them out');
 -- The father again, his date with a typo in one digit: the mailbox links.
 INSERT INTO public.wr_leads VALUES (7, 'home@smith.example', NULL, 'John', 'Smith', '1961-04-03', NULL, NULL);
 SELECT is(pg_temp.golden_of(7), pg_temp.golden_of(5), 'a date one digit off is a typo: the mailbox links');

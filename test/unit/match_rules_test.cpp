@@ -78,6 +78,7 @@ TEST_F(MatchRules, SameEmailContradictingNamesIsNoEvidence) {
   const Decision family = decide(person("anna", "miller", "millers@home.net"),
                                  {{4, person("tom", "miller", "millers@home.net")}});
   EXPECT_EQ(family.action, Action::kNewGolden) << "a family shares its surname and its mailbox";
+  EXPECT_EQ(family.keys_ignored_by, "same_email_names_contradict") << "the waterfall says why";
 }
 
 TEST_F(MatchRules, AnInitialDoesNotContradictItsName) {
@@ -129,6 +130,10 @@ TEST_F(MatchRules, ASharedMailboxWithAnotherDateOfBirthIsAHouseholds) {
   const Decision d = decide(son, {{3, father}});
   EXPECT_EQ(d.action, Action::kNewGolden) << to_json(d);
   EXPECT_EQ(d.rule, "match_probability_below_review") << "the model decides, the mailbox left out";
+  EXPECT_EQ(d.keys_ignored_by, "shared_by_two_dates_of_birth");
+  EXPECT_NE(to_json(d).find("\"keys_ignored_by\": \"shared_by_two_dates_of_birth\""),
+            std::string::npos)
+      << to_json(d);
   // A typo in the date (one digit) or its day and month swapped is still one person.
   Person typo = father;
   typo.more = {{match::Role::kDateOfBirth, "19610403"}};

@@ -81,6 +81,15 @@ std::vector<Comparison> comparisons_of(const match::RecordSet& set, const match:
   return out;
 }
 
+// The decision's waterfall for records a and b: their comparisons, and the rule that left
+// shared identifiers out of the score (a family's mailbox, a switchboard), if one did.
+void explain_into(Decision& d, const match::RecordSet& set, const match::Scorer& scorer, uint32_t a,
+                  uint32_t b) {
+  const match::PairExplanation e = scorer.explain(a, b);
+  d.comparisons = comparisons_of(set, e, a, b);
+  d.keys_ignored_by = e.score.evidence && !e.score.rule_link ? e.score.evidence : "";
+}
+
 }  // namespace
 
 std::vector<std::pair<Role, std::string>> more_roles(
@@ -245,7 +254,7 @@ Decision decide(const Person& record, const std::vector<Candidate>& candidates,
   const uint32_t member = best[top].second;
   d.golden_id = top;
   d.score = top_p;
-  d.comparisons = comparisons_of(set, scorer.explain(0, member), 0, member);
+  explain_into(d, set, scorer, 0, member);
   if (linkable.size() > 1) {
     d.rule = "match_probability_names_several_golden_records";
     d.conflicting = linkable;
@@ -272,7 +281,7 @@ Decision explain_pair(const Person& a, const Person& b, const Thresholds& thresh
   add_record(builder, 1, b);
   const match::RecordSet set = builder.finish([] {});
   const match::Scorer scorer(model, set, false);
-  d.comparisons = comparisons_of(set, scorer.explain(0, 1), 0, 1);
+  explain_into(d, set, scorer, 0, 1);
   if (d.rule.rfind("same_", 0) == 0 || d.rule.rfind("evidence_", 0) == 0) return d;
   d.score = scorer.score(0, 1).probability;
   return d;

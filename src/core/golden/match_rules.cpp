@@ -230,6 +230,10 @@ std::string to_json(const Decision& d) {
     out += ", \"review_kind\": ";
     append_json_string(out, d.review_kind);
   }
+  if (!d.keys_ignored_by.empty()) {
+    out += ", \"keys_ignored_by\": ";
+    append_json_string(out, d.keys_ignored_by);
+  }
   out += ", \"comparisons\": [";
   for (size_t i = 0; i < d.comparisons.size(); ++i) {
     const Comparison& c = d.comparisons[i];

@@ -82,6 +82,9 @@ struct Decision {
   std::string rule;  // 'same_external_id', 'same_email', 'same_phone_names_agree', ...
   double score = 0;
   std::vector<Comparison> comparisons;
+  // The rule that left shared identifiers out of the model's score ('same_email_names_contradict',
+  // 'shared_by_two_dates_of_birth', ...; match/write_path_evidence), empty when none did.
+  std::string keys_ignored_by;
 };
 
 // The deterministic rules, the same on both paths (batch applies them to its pairs through
