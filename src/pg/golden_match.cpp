@@ -525,8 +525,9 @@ void match_one(const StagedMatch& staged, const std::vector<CandidateRow>& read,
       // A record here is in no golden record: new, or just detached from one it shared.
       // Audited as 'match_probability:in_review' or 'evidence:in_review' (whose conflict it is).
       if (d.joins_while_reviewed) target = std::to_string(d.golden_id);
-      rule = d.joins_while_reviewed ? d.rule.substr(0, d.rule.find("_names_several")) + ":in_review"
-                                    : "new_golden_record:in_review";
+      rule = !d.joins_while_reviewed                             ? "new_golden_record:in_review"
+             : d.rule == "evidence_names_several_golden_records" ? "evidence:in_review"
+                                                                 : "match_probability:in_review";
       break;
   }
   link.run({id, target, rule, score, actor, explanation});

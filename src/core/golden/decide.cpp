@@ -10,34 +10,8 @@
 #include "core/no_postgres.hpp"
 
 namespace dedupe::golden {
-namespace {
 
 using match::Role;
-
-std::optional<std::string> value_of(const Person& p, Role role) {
-  switch (role) {
-    case Role::kExternalId:
-      return p.external_id;
-    case Role::kEmail:
-      return p.email;
-    case Role::kPhone:
-      return p.phone;
-    case Role::kFirstName:
-      return p.first_name;
-    case Role::kLastName:
-      return p.last_name;
-    case Role::kCompany:
-      return p.company;
-    case Role::kDomain:
-      return p.domain;
-    default:
-      for (const auto& [r, v] : p.more)
-        if (r == role) return v;
-      return std::nullopt;
-  }
-}
-
-}  // namespace
 
 match::RecordSetBuilder record_builder() {
   return match::RecordSetBuilder(write_path_roles(), "US", /*normalized_input=*/true,

@@ -58,12 +58,6 @@ bool equal(const std::optional<std::string>& a, const std::optional<std::string>
   return a && b && *a == *b;
 }
 
-const std::string* date_of_birth(const Person& p) {
-  for (const auto& [role, value] : p.more)
-    if (role == match::Role::kDateOfBirth) return &value;
-  return nullptr;
-}
-
 void json_optional(std::string& out, const std::optional<std::string>& s) {
   if (s) {
     append_json_string(out, *s);
@@ -116,8 +110,32 @@ Names compare_names(const Person& a, const Person& b, std::vector<Comparison>* t
   return Names::kUnknown;
 }
 
+std::optional<std::string> value_of(const Person& p, match::Role role) {
+  switch (role) {
+    case match::Role::kExternalId:
+      return p.external_id;
+    case match::Role::kEmail:
+      return p.email;
+    case match::Role::kPhone:
+      return p.phone;
+    case match::Role::kFirstName:
+      return p.first_name;
+    case match::Role::kLastName:
+      return p.last_name;
+    case match::Role::kCompany:
+      return p.company;
+    case match::Role::kDomain:
+      return p.domain;
+    default:
+      for (const auto& [r, v] : p.more)
+        if (r == role) return v;
+      return std::nullopt;
+  }
+}
+
 bool dates_of_birth_differ(const Person& a, const Person& b) {
-  const std::string *da = date_of_birth(a), *db = date_of_birth(b);
+  const auto da = value_of(a, match::Role::kDateOfBirth),
+             db = value_of(b, match::Role::kDateOfBirth);
   return da && db && match::dates_of_birth_differ(*da, *db);
 }
 

@@ -21,6 +21,9 @@ struct Person {
   std::vector<std::pair<match::Role, std::string>> more;
 };
 
+// The person's value for a role: an identity column, or one of `more`.
+std::optional<std::string> value_of(const Person& p, match::Role role);
+
 enum class Names { kAgree, kUnknown, kContradict };
 
 struct Comparison {

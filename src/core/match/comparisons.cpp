@@ -148,6 +148,20 @@ int date_of_birth_level(const std::string& a, const std::string& b) {
   return d <= 1 ? 3 : d == 2 ? 4 : 5;
 }
 
+// A date of birth's digits read as year, month and day (what an ISO date or a date column
+// gives): another order (04/02/1961, 02.04.1961) or a year alone cannot be told from another
+// person's date, so only two such dates can contradict.
+bool year_month_day(const std::string& digits) {
+  if (digits.size() != 8) return false;
+  int year = 0, month = 0, day = 0;
+  for (size_t i = 0; i < 8; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(digits[i]))) return false;
+    int& part = i < 4 ? year : i < 6 ? month : day;
+    part = part * 10 + (digits[i] - '0');
+  }
+  return year >= 1800 && year <= 2199 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 // A name that agrees with the other record's other name part (given and family name
 // entered the wrong way round).
 bool agrees_with(const Value& v, const RecordSet& set, Role other, uint32_t record) {
@@ -217,22 +231,6 @@ int compare_last_name(const RecordSet& set, const Value& a, const Value& b, uint
 }  // namespace
 
 const ComparisonDef& comparison_def(Role role) { return kDefs[role_index(role)]; }
-
-namespace {
-
-// A date of birth's digits read as year, month and day (what an ISO date or a date column
-// gives): another order (04/02/1961, 02.04.1961) or a year alone cannot be told from another
-// person's date, so only two such dates can contradict.
-bool year_month_day(const std::string& digits) {
-  if (digits.size() != 8) return false;
-  for (char c : digits)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  const int year = std::stoi(digits.substr(0, 4)), month = std::stoi(digits.substr(4, 2)),
-            day = std::stoi(digits.substr(6, 2));
-  return year >= 1800 && year <= 2199 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-}  // namespace
 
 bool dates_of_birth_differ(const std::string& a, const std::string& b) {
   return year_month_day(a) && year_month_day(b) && date_of_birth_level(a, b) == 5;  // "else"
