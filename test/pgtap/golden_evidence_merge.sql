@@ -4,7 +4,7 @@
 -- instead, and the row waits in the golden record its email names. (Another transaction holding
 -- one of them: test/tap/golden_action_races.py.)
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 SET LOCAL search_path = public, dedupe;
 
 CREATE TABLE em_crm (id int PRIMARY KEY, email text, phone text, first_name text, last_name text);
@@ -69,6 +69,17 @@ SELECT is((pg_temp.item_of(9)).kind, 'conflict', '... and a conflict item asks')
 UPDATE dedupe.settings SET value = 'maybe' WHERE name = 'merge_on_evidence';
 SELECT throws_ok($$ INSERT INTO em_crm VALUES (10, 'cy.ng@a.example', '+1 415 555 0103', 'Cy', 'Ng') $$, '22P02', NULL,
   'a setting that is not a boolean is an error, not a guess');
+
+-- A role with USAGE on dedupe cannot merge golden records by calling the matcher's function with
+-- ids of its choosing, nor turn the setting on or off.
+CREATE ROLE em_intruder IN ROLE dedupe_auditor;
+SET LOCAL ROLE em_intruder;
+SELECT throws_ok($$ SELECT dedupe._merge_on_evidence(1, ARRAY[1, 2]::bigint[], 'em_intruder') $$, '42501', NULL,
+  'a role with USAGE cannot call _merge_on_evidence with forged golden ids');
+SELECT throws_ok($$ SELECT dedupe._merge(1, 2, 'forged') $$, '42501', NULL, '... nor _merge');
+SELECT throws_ok($$ UPDATE dedupe.settings SET value = 'on' WHERE name = 'merge_on_evidence' $$, '42501', NULL,
+  '... nor change merge_on_evidence');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
