@@ -66,7 +66,8 @@ CREATE TABLE dedupe.records (
   roles          jsonb NOT NULL DEFAULT '{}',  -- further matching roles (date_of_birth, street,
                                                -- postcode, city, ...), normalized as batch does
   name_block     text,  -- Double Metaphone of last_name ':' initial of the canonical first
-                        -- name (Bob -> r): the block fuzzy matching searches
+                        -- name (Bob -> r): the block fuzzy matching searches (computed
+                        -- with the normalization: name_block in src/core/normalize/record)
   created_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   updated_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
   UNIQUE (source, source_pk)

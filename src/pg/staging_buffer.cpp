@@ -68,10 +68,10 @@ CachedStatement write_staged(
     "    pg_catalog.unnest($14::pg_catalog.text[]), pg_catalog.unnest($15::pg_catalog.text[]), "
     "    pg_catalog.unnest($16::pg_catalog.text[]), pg_catalog.unnest($17::pg_catalog.text[]), "
     "    pg_catalog.unnest($18::pg_catalog.text[]), pg_catalog.unnest($19::pg_catalog.text[]), "
-    "    pg_catalog.unnest($20::pg_catalog.text[])) "
+    "    pg_catalog.unnest($20::pg_catalog.text[]), pg_catalog.unnest($21::pg_catalog.text[])) "
     "  WITH ORDINALITY AS t(source, source_pk, valid, invalid_reason, external_id, email, phone, "
     "    first_name, last_name, full_name, company, domain, country, actor, decision, inputs, "
-    "    reason, key, attributes, roles, ord)), "
+    "    reason, key, attributes, roles, name_block, ord)), "
     "latest AS ("
     "  SELECT DISTINCT ON (source, source_pk) * FROM input "
     "  ORDER BY source, source_pk, ord DESC), "
@@ -83,9 +83,7 @@ CachedStatement write_staged(
     "    key::dedupe.match_key, "
     "    valid::pg_catalog.bool, invalid_reason, external_id, email, phone, first_name, "
     "    last_name, full_name, company, domain, country, attributes::pg_catalog.jsonb, "
-    "    roles::pg_catalog.jsonb, "
-    "    (dedupe.double_metaphone(last_name))[1] OPERATOR(pg_catalog.||) ':' "
-    "      OPERATOR(pg_catalog.||) pg_catalog.left(dedupe.canonical_first_name(first_name), 1) "
+    "    roles::pg_catalog.jsonb, name_block "
     "  FROM latest ORDER BY ord "
     "  ON CONFLICT (source, source_pk) DO UPDATE SET key = EXCLUDED.key, valid = EXCLUDED.valid, "
     "    invalid_reason = EXCLUDED.invalid_reason, external_id = EXCLUDED.external_id, "
@@ -103,7 +101,7 @@ CachedStatement write_staged(
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
     "ORDER BY i.ord "
     "RETURNING record_id, actor, source, source_pk",
-    20);
+    21);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
 void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
@@ -211,7 +209,7 @@ void flush_staged_rows() {
   // rows an enclosing statement staged are written when that statement ends, so an inner
   // subtransaction that aborts cannot take them with it.
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
-  std::vector<std::vector<std::optional<std::string>>> columns(20);
+  std::vector<std::vector<std::optional<std::string>>> columns(21);
   std::set<std::pair<std::string, std::string>> identity_changed;  // (source, source_pk)
   std::set<std::string> deferred_sources;
   std::vector<Pending> outer;
@@ -226,7 +224,7 @@ void flush_staged_rows() {
     if (s.deferred) deferred_sources.insert(s.source);
     JsonFields more;
     for (const auto& [role, value] : r.more) more.emplace_back(role, value);
-    const std::optional<std::string> values[20] = {
+    const std::optional<std::string> values[21] = {
         s.source,
         s.source_pk,
         std::string(r.valid ? "true" : "false"),
@@ -246,8 +244,9 @@ void flush_staged_rows() {
         r.valid ? std::nullopt : std::optional<std::string>(r.reason),
         staged_key_text(r),
         s.attributes,
-        json_object(more)};
-    for (int i = 0; i < 20; ++i) columns[i].push_back(values[i]);
+        json_object(more),
+        name_block(r)};
+    for (int i = 0; i < 21; ++i) columns[i].push_back(values[i]);
   }
   pending.swap(outer);
   if (columns[0].empty()) return;

@@ -74,3 +74,19 @@ TEST(NormalizeRecord, BadWebsiteIsDroppedNotFatal) {
   EXPECT_TRUE(rec.valid) << rec.reason;
   EXPECT_FALSE(rec.domain.has_value());
 }
+
+TEST(NormalizeRecord, NameBlockIsPhoneticSurnameAndCanonicalInitial) {
+  RawRecord raw = hubspot_row();
+  raw.email = "bob@example.com";
+  raw.first_name = "Bob";
+  raw.last_name = "Smith";
+  EXPECT_EQ(dedupe::name_block(normalize_record(raw)), "SM0:r");  // Bob -> robert
+  raw.first_name = "Élodie";
+  raw.last_name = "Schmidt";
+  EXPECT_EQ(dedupe::name_block(normalize_record(raw)), "XMT:e");  // names are folded first
+  raw.first_name.reset();
+  EXPECT_EQ(dedupe::name_block(normalize_record(raw)), std::nullopt);
+  raw.first_name = "Ann";
+  raw.last_name = "   ";
+  EXPECT_EQ(dedupe::name_block(normalize_record(raw)), std::nullopt);
+}

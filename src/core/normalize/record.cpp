@@ -8,9 +8,11 @@
 #include "core/normalize/domain.hpp"
 #include "core/normalize/email.hpp"
 #include "core/normalize/name.hpp"
+#include "core/normalize/nicknames.hpp"
 #include "core/normalize/phone.hpp"
 #include "core/match/record_set.hpp"
 #include "core/no_postgres.hpp"
+#include "core/similarity/double_metaphone.hpp"
 
 namespace dedupe {
 namespace {
@@ -158,6 +160,15 @@ MatchKey record_key(const NormalizedRecord& rec) {
   MatchKey key{rec.external_id, rec.phone, rec.email};
   validate(key);
   return key;
+}
+
+std::optional<std::string> name_block(const NormalizedRecord& rec) {
+  if (!rec.first_name || !rec.last_name) return std::nullopt;
+  const std::string first = canonical_first_name(*rec.first_name);
+  // One character, as SQL's left(name, 1) takes it: a UTF-8 lead byte and its continuations.
+  size_t end = first.empty() ? 0 : 1;
+  while (end < first.size() && (static_cast<unsigned char>(first[end]) & 0xC0) == 0x80) ++end;
+  return double_metaphone(*rec.last_name).primary + ":" + first.substr(0, end);
 }
 
 }  // namespace dedupe

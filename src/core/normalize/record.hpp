@@ -47,4 +47,9 @@ MoreRoles decode_more_roles(const std::string& text);
 // The record's identity as a match_key (requires has_identity()).
 MatchKey record_key(const NormalizedRecord& rec);
 
+// The write path's name block of a record (dedupe.records.name_block): the primary Double
+// Metaphone code of its last name, ':', and the first character of its canonical first name
+// ("smith", "bob" -> "SM0:r"). None unless it has both names.
+std::optional<std::string> name_block(const NormalizedRecord& rec);
+
 }  // namespace dedupe
