@@ -341,6 +341,54 @@ def review_figures(conn, record_row, truth, after_item=0):
     return len(items), right
 
 
+CALIBRATION = []
+CALIBRATION_EDGES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def calibration(conn, label, record_row, truth):
+    """Whether the write path's match probabilities mean what they say: every record the model
+    decided on its score (linked, sent to review, or given a golden record of its own below the
+    review threshold), by its best candidate's probability, next to the share of them whose person
+    already had a record when it came (by the labels; at most the share whose right golden record
+    was there to find). Records decided by a rule (same email, ...) or with no candidate are left
+    out. Kept for the report's end."""
+    with conn.cursor() as cur:
+        cur.execute("""SELECT record_id, decision, rule, score FROM dedupe.audit_log
+                       WHERE decision IN ('linked', 'review_opened') AND record_id IS NOT NULL
+                       ORDER BY id""")
+        decisions = cur.fetchall()
+    seen, decided = set(), set()
+    bins = [[0, 0, 0.0] for _ in range(len(CALIBRATION_EDGES) + 1)]  # decided, person there, sum p
+    for record_id, decision, rule, score in decisions:
+        if record_id in decided:
+            continue
+        decided.add(record_id)
+        person = truth.get(record_row.get(record_id))
+        if person is None:
+            continue
+        there = person in seen
+        seen.add(person)
+        if score is None or not ("match_probability" in (rule or "") or "in_review" in (rule or "")):
+            continue
+        b = sum(1 for e in CALIBRATION_EDGES if score >= e)
+        bins[b][0] += 1
+        bins[b][1] += there
+        bins[b][2] += score
+    CALIBRATION.append((label, len(truth), bins))
+
+
+def print_calibration():
+    print("\nwrite path's match probabilities against the labels: records decided on the model's score,")
+    print("by the best candidate's probability; 'there' = share whose person already had a record")
+    lows = (0,) + CALIBRATION_EDGES
+    for label, rows, bins in CALIBRATION:
+        print(f"{label} ({rows:,} rows)")
+        print("  probability     records  per 100 rows  mean p  there")
+        for lo, (n, there, total) in zip(lows, bins):
+            if n:
+                print(f"  [{lo:.1f}, {lo + 0.1:.1f})  {n:10,}  {100 * n / rows:12.1f}  {total / n:6.3f}  {there / n:5.3f}")
+
+
 def oracle_review(conn, record_row, truth):
     """Works the open queue with the ground truth: approve what is right, reject the rest."""
     approved = rejected = failed = 0
@@ -498,6 +546,8 @@ def evaluate_feed(conn, label, feed_truth, hard, columns, secs, only_feed=None, 
                                    hard_negatives_joined(groups, truth, hard), hard_total, secs)
         if invalid:
             log(f"    ({invalid} records flagged invalid by the write path)")
+        if only_feed is None and "batch" in methods:
+            calibration(conn, label, record_row, truth)
         tp, pred, corr = pair_counts(identifier_ceiling_groups(conn, row_of, truth), truth, only)
         out["id ceiling"] = record(label, "id ceiling", rows, tp, pred, corr)
     if "batch" in methods:
@@ -752,6 +802,8 @@ def main():
                 log(f"== {name}: skipped (no {', '.join(files)} in {data})")
     print()
     print_table(RESULTS)
+    if CALIBRATION:
+        print_calibration()
     if HARD:
         kinds = ["namesake_same_company", "namesake_other_company", "switchboard", "family_mailbox",
                  "family_phone"]
