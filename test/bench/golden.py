@@ -17,7 +17,7 @@ conn.autocommit = True
 cur = conn.cursor()
 
 cur.execute("SELECT string_agg(name || '=' || current_setting(name), ' ') FROM unnest(ARRAY["
-            "'shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost',"
+            "'shared_buffers', 'huge_pages', 'work_mem', 'effective_cache_size', 'random_page_cost',"
             " 'dedupe.matchers_per_database']) name")
 print("server settings:", cur.fetchone()[0], flush=True)
 golden_seed.load(cur, GOLDEN)
@@ -98,6 +98,38 @@ def copy_rates(prefix, rows):
 print(f"\nCOPY of {COPY_ROWS} rows")
 rates = copy_rates("c", data)
 print(f"  watched/unwatched: {rates['watched'] / rates['unwatched']:.1%}")
+
+
+def minor_faults(pid):
+    """Minor page faults of a local backend so far (None when /proc does not show it)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[7])
+    except OSError:
+        return None
+
+
+# What an ETL job that connects, copies and leaves sees: the same COPY (other known people) from
+# a connection of its own. A new backend faults in each page of shared memory it touches for the
+# first time, 4 kB at a time unless the server runs with huge_pages.
+table("f_watched", True)
+state = random.getstate()  # the rows of the sections below stay what they were
+later = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
+                for i in range(INSERTS + COPY_ROWS + 1, INSERTS + 2 * COPY_ROWS + 1))
+random.setstate(state)
+fresh_conn = psycopg2.connect("")
+fresh_conn.autocommit = True
+with fresh_conn.cursor() as fc:
+    fc.execute("SELECT pg_backend_pid()")
+    pid = fc.fetchone()[0]
+    faults = minor_faults(pid)
+    t0 = time.perf_counter()
+    fc.copy_expert(f"COPY f_watched {COLUMNS} FROM STDIN", io.StringIO(later))
+    rate = COPY_ROWS / (time.perf_counter() - t0)
+    after = minor_faults(pid)
+fresh_conn.close()
+print(f"  watched, from a new connection {rate:,.0f} rows/s"
+      + (f" ({after - faults:,} minor page faults in its backend)" if faults is not None and after else ""))
 # A list of people nobody has seen: new emails, phones and family names (a partner's fresh leads).
 NEW = ['zor', 'quib', 'yelt', 'graum', 'skov', 'vreb', 'plon', 'xand', 'frim', 'jusk', 'thol', 'wemb',
        'dar', 'kesh', 'luv', 'mog', 'nirt', 'osk', 'pav', 'rulk']

@@ -2,7 +2,8 @@
 # Matching on write with many golden records present: single-row INSERT latency (p50/p95)
 # and COPY rows/s into a watched table, next to the same table unwatched.
 #   GOLDEN=1000000 INSERTS=2000 COPY_ROWS=20000 bash test/bench/golden.sh
-#   SERVER_SETTINGS="shared_buffers=6GB effective_cache_size=16GB" ...   what a DBA would set
+#   SERVER_SETTINGS="shared_buffers=6GB effective_cache_size=16GB huge_pages=on" ...   what a DBA
+#   would set (scripts/with-cluster reserves the huge pages when run as root)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
