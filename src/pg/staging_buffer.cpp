@@ -53,6 +53,8 @@ CachedStatement withdraw_claims(
     "WHERE k.source OPERATOR(pg_catalog.=) u.source AND k.key OPERATOR(pg_catalog.=) u.key",
     2);
 
+constexpr int kStagedColumns = 21;  // write_staged's parameters, one text array each
+
 // When one statement stages the same row twice (INSERT ... ON CONFLICT DO UPDATE fires the
 // insert and the update trigger), the last version wins in dedupe.records; both decisions
 // are audited.
@@ -101,7 +103,7 @@ CachedStatement write_staged(
     "  AND s.source_pk OPERATOR(pg_catalog.=) i.source_pk "
     "ORDER BY i.ord "
     "RETURNING record_id, actor, source, source_pk",
-    21);
+    kStagedColumns);
 
 // Runs inside PostgreSQL's abort processing: no allocation, nothing that can throw.
 void drop_rows_of_aborted(SubTransactionId aborted) noexcept {
@@ -209,7 +211,7 @@ void flush_staged_rows() {
   // rows an enclosing statement staged are written when that statement ends, so an inner
   // subtransaction that aborts cannot take them with it.
   const SubTransactionId current = pg_call([] { return GetCurrentSubTransactionId(); });
-  std::vector<std::vector<std::optional<std::string>>> columns(21);
+  std::vector<std::vector<std::optional<std::string>>> columns(kStagedColumns);
   std::set<std::pair<std::string, std::string>> identity_changed;  // (source, source_pk)
   std::set<std::string> deferred_sources;
   std::vector<Pending> outer;
@@ -224,7 +226,7 @@ void flush_staged_rows() {
     if (s.deferred) deferred_sources.insert(s.source);
     JsonFields more;
     for (const auto& [role, value] : r.more) more.emplace_back(role, value);
-    const std::optional<std::string> values[21] = {
+    const std::optional<std::string> values[kStagedColumns] = {
         s.source,
         s.source_pk,
         std::string(r.valid ? "true" : "false"),
@@ -246,7 +248,7 @@ void flush_staged_rows() {
         s.attributes,
         json_object(more),
         name_block(r)};
-    for (int i = 0; i < 21; ++i) columns[i].push_back(values[i]);
+    for (int i = 0; i < kStagedColumns; ++i) columns[i].push_back(values[i]);
   }
   pending.swap(outer);
   if (columns[0].empty()) return;
