@@ -360,6 +360,7 @@ def calibration(conn, label, record_row, truth):
     seen, decided = set(), set()
     bins = [[0, 0, 0.0] for _ in range(len(CALIBRATION_EDGES) + 1)]  # decided, person there, sum p
     for record_id, decision, rule, score in decisions:
+        rule = rule or ""
         if record_id in decided:
             continue
         decided.add(record_id)
@@ -368,7 +369,7 @@ def calibration(conn, label, record_row, truth):
             continue
         there = person in seen
         seen.add(person)
-        if score is None or not ("match_probability" in (rule or "") or "in_review" in (rule or "")):
+        if score is None or not ("match_probability" in rule or "in_review" in rule):
             continue
         b = sum(1 for e in CALIBRATION_EDGES if score >= e)
         bins[b][0] += 1
