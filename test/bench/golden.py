@@ -26,14 +26,7 @@ COLUMNS = "(id, email, phone, first_name, last_name)"
 
 
 def table(name, watched, matching="immediate"):
-    cur.execute(f"DROP TABLE IF EXISTS {name}")
-    cur.execute(f"CREATE TABLE {name} (id bigint PRIMARY KEY, email text, phone text, first_name text,"
-                " last_name text, created_at timestamptz DEFAULT now())")
-    cur.execute(f"CREATE INDEX ON {name} (email)")
-    if watched:
-        cur.execute(f"SELECT dedupe.watch('{name}', '{name}', id_column => 'id', email => 'email',"
-                    " phone => 'phone', first_name => 'first_name', last_name => 'last_name',"
-                    f" matching => '{matching}')")
+    golden_seed.crm_table(cur, name, matching if watched else None)
 
 
 def row(i):

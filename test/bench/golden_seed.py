@@ -44,6 +44,19 @@ FROM (SELECT n, 'p' || n || '@seed.example' AS email, '+1720' || lpad(n::text, 7
     print(f"{golden} golden records loaded in {time.perf_counter() - start:.0f} s", flush=True)
 
 
+def crm_table(cur, name, matching=None):
+    """(Re)creates the benchmarks' CRM-mirror table; watched when matching is 'immediate' or
+    'deferred'."""
+    cur.execute(f"DROP TABLE IF EXISTS {name}")
+    cur.execute(f"CREATE TABLE {name} (id bigint PRIMARY KEY, email text, phone text, first_name text,"
+                " last_name text, created_at timestamptz DEFAULT now())")
+    cur.execute(f"CREATE INDEX ON {name} (email)")
+    if matching:
+        cur.execute(f"SELECT dedupe.watch('{name}', '{name}', id_column => 'id', email => 'email',"
+                    " phone => 'phone', first_name => 'first_name', last_name => 'last_name',"
+                    f" matching => '{matching}')")
+
+
 def row(i, golden):
     """Row i of a stream of new writes: a third are new people (a new email, a known name), a
     third re-send a known email, a third a known phone. Drawn from the module random."""
