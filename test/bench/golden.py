@@ -25,10 +25,6 @@ golden_seed.load(cur, GOLDEN)
 COLUMNS = "(id, email, phone, first_name, last_name)"
 
 
-def table(name, watched, matching="immediate"):
-    golden_seed.crm_table(cur, name, matching if watched else None)
-
-
 def row(i):
     return golden_seed.row(i, GOLDEN)
 
@@ -74,8 +70,8 @@ def copy_rates(prefix, rows):
     """COPY the same rows into an unwatched, a watched and a deferred watched table; prints and
     returns rows/s (deferred: the COPY itself, then the matcher's time to match what it queued)."""
     rates = {}
-    for label, watched in (("unwatched", False), ("watched", True), ("deferred", True)):
-        table(f"{prefix}_{label}", watched, "deferred" if label == "deferred" else "immediate")
+    for label, matching in (("unwatched", None), ("watched", "immediate"), ("deferred", "deferred")):
+        golden_seed.crm_table(cur, f"{prefix}_{label}", matching)
         cur.execute("SELECT clock_timestamp()")
         since = cur.fetchone()[0]
         t0 = time.perf_counter()
@@ -111,7 +107,7 @@ def minor_faults(pid):
 # What an ETL job that connects, copies and leaves sees: the same COPY (other known people) from
 # a connection of its own. A new backend faults in each page of shared memory it touches for the
 # first time, 4 kB at a time unless the server runs with huge_pages.
-table("f_watched", True)
+golden_seed.crm_table(cur, "f_watched", "immediate")
 state = random.getstate()  # the rows of the sections below stay what they were
 later = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
                 for i in range(INSERTS + COPY_ROWS + 1, INSERTS + 2 * COPY_ROWS + 1))
@@ -153,7 +149,7 @@ print("\nrules that fired:", ", ".join(f"{r} {c}" for r, c in cur.fetchall()))
 # writing statement, before commit) to the commit of the batch that matched it.
 RATE, SUSTAIN = int(os.environ.get("RATE", 2000)), int(os.environ.get("SUSTAIN", 30))
 if SUSTAIN > 0:
-    table("s_deferred", True, "deferred")
+    golden_seed.crm_table(cur, "s_deferred", "deferred")
     cur.execute("SELECT clock_timestamp()")
     since = cur.fetchone()[0]
     per_tick, start, i, behind = RATE // 10, time.perf_counter(), 0, 0.0
