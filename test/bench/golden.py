@@ -52,8 +52,7 @@ for label, matching in (("unwatched", None), ("watched", "immediate"), ("deferre
         cur.execute("SELECT dedupe.wait_for_matching('1 hour')")  # an idle matcher for what follows
     print(f"  {label:10s} p50 {statistics.median(lat) * 1e3:6.2f} ms   p95 {pct(lat, 95) * 1e3:6.2f} ms")
 
-data = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
-               for i in range(INSERTS + 1, INSERTS + COPY_ROWS + 1))
+data = golden_seed.copy_text(INSERTS + 1, COPY_ROWS, GOLDEN)
 
 
 def batches_since(t):
@@ -109,8 +108,7 @@ def minor_faults(pid):
 # first time, 4 kB at a time unless the server runs with huge_pages.
 golden_seed.crm_table(cur, "f_watched", "immediate")
 state = random.getstate()  # the rows of the sections below stay what they were
-later = "".join("\t".join("\\N" if v is None else str(v) for v in row(i)) + "\n"
-                for i in range(INSERTS + COPY_ROWS + 1, INSERTS + 2 * COPY_ROWS + 1))
+later = golden_seed.copy_text(INSERTS + COPY_ROWS + 1, COPY_ROWS, GOLDEN)
 random.setstate(state)
 fresh_conn = psycopg2.connect("")
 fresh_conn.autocommit = True

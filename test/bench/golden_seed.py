@@ -66,3 +66,9 @@ def row(i, golden):
     digits = str(n).zfill(7)
     phone = f"(720) {digits[:3]}-{digits[3:]}" if kind == 2 else None
     return (i, email, phone, f"First{n % 5000}", seed_last_name(n).title())
+
+
+def copy_text(first, count, golden):
+    """Rows first .. first + count - 1 of row()'s stream in COPY's text format."""
+    return "".join("\t".join("\\N" if v is None else str(v) for v in row(i, golden)) + "\n"
+                   for i in range(first, first + count))
